@@ -1,0 +1,231 @@
+"""The call-centre engine: events in, commands out, time given. No I/O, threads or clocks here.
+
+>>> from appliance.engine import Engine
+>>> engine = Engine(settings)                 # validated settings (appliance.store.schema)
+>>> engine.handle(LineRinging("line1", "+441632960001"), now=1763888102.0)
+[AnswerLine(line='line1'), Play(...), WriteCallRecord(...)]
+"""
+from __future__ import annotations
+
+from appliance import events as ev
+from appliance.commands import Unbridge
+from appliance.engine import dialback, ending, inbound, offer, serving, snapshot, waiting
+from appliance.engine.calls import CallState
+from appliance.engine.core import EngineCore
+
+_S = CallState
+
+
+class Engine(EngineCore):
+    """Decides what happens on every call. Only the loop calls ``handle``."""
+
+    def handle(self, event, now: float) -> list:
+        """Apply one event at time ``now``; return the commands the drivers must carry out."""
+        self.now = now
+        self.out = []
+        _HANDLERS[type(event)](self, event)
+        serving.dispatch(self)
+        return self.out
+
+    def snapshot(self, now: float) -> dict:
+        """What the dashboard and the terminal view show: lines, queues, operators, today."""
+        self.now = max(self.now, now)
+        return snapshot.build(self, self.now)
+
+    def is_idle(self) -> bool:
+        """True when no call is live, no callback is pending and no record awaits its wrap-up."""
+        return not self.calls and not self.requests and not self.awaiting_wrapup
+
+    def pending_callbacks(self) -> list:
+        """The callback requests still to be served, oldest rank first."""
+        return sorted(self.requests.values(), key=lambda r: r.rank)
+
+
+def _call_on(eng, line: str):
+    return eng.on_line.get(line)
+
+
+def _on_ringing(eng, e: ev.LineRinging) -> None:
+    inbound.on_ringing(eng, e.line, e.caller)
+
+
+def _on_digit(eng, e: ev.DigitPressed) -> None:
+    call = _call_on(eng, e.line)
+    if call is None:
+        return
+    handler = {_S.MENU: inbound.on_digit, _S.QUEUED: offer.on_queued_digit,
+               _S.CB_CONFIRM: offer.on_digit, _S.CB_ENTRY: offer.on_digit,
+               _S.CB_INTRO: dialback.on_digit}.get(call.state)
+    if handler is not None:
+        handler(eng, call, e.key)
+
+
+def _on_prompt_done(eng, e: ev.PromptDone) -> None:
+    call = _call_on(eng, e.line)
+    if call is None or call.play_id != e.play_id:
+        return
+    handler = {_S.MENU: inbound.on_prompt_done, _S.CLOSED: inbound.on_last_message_done,
+               _S.GOODBYE: inbound.on_last_message_done, _S.QUEUED: waiting.on_prompt_done,
+               _S.CB_CONFIRM: offer.on_prompt_done, _S.CB_ENTRY: offer.on_prompt_done,
+               _S.CB_THANKS: offer.on_thanks_done, _S.CB_INTRO: dialback.on_intro_done}.get(call.state)
+    if handler is not None:
+        handler(eng, call)
+
+
+def _gone(eng, call, outcome: str, by: str) -> None:
+    """The far end is gone (hung up, or the line failed): close the call in whatever state."""
+    state = call.state
+    if state is _S.TALKING:
+        ending.end_talk(eng, call, by)
+    elif state in (_S.DIALLING, _S.CB_INTRO):
+        dialback.failed(eng, call, "hung up" if by == "caller" else "line failed", by)
+    elif state is _S.RING_OPERATOR:
+        dialback.give_back(eng, call)
+    elif state is _S.CLOSED:
+        ending.end_call(eng, call, "closed", by)
+    elif state is _S.CB_THANKS:
+        ending.end_call(eng, call, "callback_requested", by)
+    elif state in (_S.QUEUED, _S.CB_CONFIRM, _S.CB_ENTRY):
+        call.wait_s = eng.now - call.queued_at
+        ending.end_call(eng, call, outcome or "abandoned_queue", by)
+    else:
+        ending.end_call(eng, call, outcome or call.outcome or "abandoned_menu", by)
+
+
+def _on_hung_up(eng, e: ev.LineHungUp) -> None:
+    call = _call_on(eng, e.line)
+    if call is not None:
+        _gone(eng, call, None, "caller")
+
+
+def _on_line_failed(eng, e: ev.LineFailed) -> None:
+    eng.lines_down.add(e.line)
+    eng.notice(f"line {e.line} failed: {e.reason}", "error")
+    call = _call_on(eng, e.line)
+    if call is not None:
+        _gone(eng, call, "failed", "system")
+
+
+def _on_line_ready(eng, e: ev.LineReady) -> None:
+    if e.line in eng.lines_down:
+        eng.lines_down.discard(e.line)
+        eng.notice(f"line {e.line} is back in service")
+
+
+def _on_answered(eng, e: ev.CallAnswered) -> None:
+    call = _call_on(eng, e.line)
+    if call is not None and call.state is _S.DIALLING:
+        dialback.callee_answered(eng, call)
+
+
+def _on_dial_failed(eng, e: ev.DialFailed) -> None:
+    call = _call_on(eng, e.line)
+    if call is not None and call.state is _S.DIALLING:
+        dialback.failed(eng, call, e.reason)
+
+
+def _on_off_hook(eng, e: ev.HandsetOffHook) -> None:
+    op = eng.ops.by_handset.get(e.handset)
+    if op is None:
+        eng.notice(f"handset {e.handset} lifted, but no operator is assigned to it", "warning")
+        return
+    serving.on_off_hook(eng, op)
+
+
+def _on_on_hook(eng, e: ev.HandsetOnHook) -> None:
+    op = eng.ops.by_handset.get(e.handset)
+    if op is None:
+        return
+    op.off_hook = False
+    call = eng.calls.get(op.call_id) if op.call_id else None
+    if call is not None and call.state is _S.TALKING:
+        ending.end_talk(eng, call, "operator")
+    elif call is not None and call.state in (_S.DIALLING, _S.CB_INTRO):
+        dialback.failed(eng, call, "operator hung up", "operator")
+    ending.finish_wrapup(eng, op)
+
+
+_CALL_TIMERS = {
+    "menu": inbound.on_timeout, "announce": waiting.on_announce_timer,
+    "ring": serving.on_ring_timeout, "dialogue": offer.on_timeout,
+    "escalate": waiting.on_escalate, "intro": dialback.on_intro_timeout,
+}
+
+
+def _on_timer(eng, e: ev.TimerFired) -> None:
+    if eng.timers.pop(e.key, None) is None:
+        return
+    kind, *rest = e.key
+    if kind == "wrapup":
+        op = eng.ops.by_id.get(rest[0])
+        if op is not None:
+            ending.finish_wrapup(eng, op)
+        return
+    if kind in ("retry", "open"):
+        return          # nothing to do but dispatch, which follows every event
+    call = eng.calls.get(rest[0])
+    if call is not None and kind in call.timers:
+        call.timers.discard(kind)
+        _CALL_TIMERS[kind](eng, call)
+
+
+def _on_paused(eng, e: ev.OperatorPaused) -> None:
+    op = eng.ops.by_id.get(e.operator)
+    if op is not None:
+        op.paused, op.pause_reason = True, "manual"
+
+
+def _on_unpaused(eng, e: ev.OperatorUnpaused) -> None:
+    op = eng.ops.by_id.get(e.operator)
+    if op is not None:
+        op.paused, op.pause_reason, op.missed_in_row = False, None, 0
+
+
+def _on_transfer(eng, e: ev.TransferRequested) -> None:
+    op = eng.ops.by_handset.get(e.handset)
+    call = eng.calls.get(op.call_id) if op is not None and op.call_id else None
+    if call is None or call.state is not _S.TALKING or call.direction != "inbound" \
+            or e.queue not in eng.settings["queues"]:
+        eng.notice(f"transfer from handset {e.handset} to {e.queue} refused: no such call or queue",
+                   "warning")
+        return
+    call.add_talk(eng.now)
+    eng.emit(Unbridge(call.line, call.handset))
+    ending.release_operator(eng, op, eng.queue_conf(call.queue)["wrapup_s"])
+    waiting.transfer(eng, call, e.queue)
+
+
+def _on_settings(eng, e: ev.SettingsChanged) -> None:
+    eng.apply_settings(e.settings)
+
+
+def _on_shutdown(eng, e: ev.ShutdownRequested) -> None:
+    for call in list(eng.calls.values()):
+        if call.state is _S.TALKING:
+            ending.end_talk(eng, call, "system")
+        elif call.state is _S.RING_OPERATOR:
+            dialback.give_back(eng, call)
+        elif call.state in (_S.DIALLING, _S.CB_INTRO):
+            dialback.failed(eng, call, "the appliance stopped")
+        elif call.state is _S.CB_THANKS:
+            ending.hang_up(eng, call, "callback_requested")
+        else:
+            if call.queued_at is not None:
+                call.wait_s = eng.now - call.queued_at
+            ending.hang_up(eng, call, "closed" if call.state is _S.CLOSED else "failed")
+    for call in list(eng.awaiting_wrapup.values()):
+        eng.write(call)
+    eng.awaiting_wrapup.clear()
+    eng.stopped = True
+    eng.notice(f"engine stopped: {e.reason}")
+
+
+_HANDLERS = {
+    ev.LineRinging: _on_ringing, ev.DigitPressed: _on_digit, ev.PromptDone: _on_prompt_done,
+    ev.LineHungUp: _on_hung_up, ev.LineFailed: _on_line_failed, ev.LineReady: _on_line_ready,
+    ev.CallAnswered: _on_answered, ev.DialFailed: _on_dial_failed,
+    ev.HandsetOffHook: _on_off_hook, ev.HandsetOnHook: _on_on_hook, ev.TimerFired: _on_timer,
+    ev.OperatorPaused: _on_paused, ev.OperatorUnpaused: _on_unpaused,
+    ev.TransferRequested: _on_transfer, ev.SettingsChanged: _on_settings,
+    ev.ShutdownRequested: _on_shutdown,
+}

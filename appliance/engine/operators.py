@@ -1,0 +1,130 @@
+"""Operators at their desk handsets: who is free, and which free one to ring by each strategy."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from enum import Enum
+
+STRATEGIES = ("lru", "fewest_calls", "random", "ring_all")
+
+
+class OpState(Enum):
+    """What the dashboard shows for an operator."""
+    AVAILABLE = "available"
+    RINGING = "ringing"
+    TALKING = "talking"
+    WRAPUP = "wrapup"
+    PAUSED = "paused"
+    OFFHOOK = "offhook"
+    DISABLED = "disabled"
+
+
+@dataclass
+class Operator:
+    """One person at one handset, and what the engine knows of their day."""
+    id: str
+    name: str
+    handset: int
+    queues: tuple[str, ...]
+    enabled: bool = True
+    paused: bool = False
+    pause_reason: str | None = None
+    off_hook: bool = False
+    ringing_for: str | None = None      # call id whose ring is sounding on this handset
+    call_id: str | None = None          # call this operator is on (talking, or dialling back)
+    wrapup_until: float | None = None
+    wrapup_call: str | None = None      # call whose record waits for the real wrap-up time
+    last_ended_at: float | None = None
+    missed_in_row: int = 0
+    day: str = ""
+    calls_today: int = 0
+    missed_today: int = field(default=0)
+
+    def state(self, now: float) -> OpState:
+        """The one state to show; the order of checks is the order of importance."""
+        in_wrapup = self.wrapup_until is not None and now < self.wrapup_until
+        if not self.enabled:
+            return OpState.DISABLED
+        if self.ringing_for:
+            return OpState.RINGING
+        if self.call_id:
+            return OpState.TALKING
+        if in_wrapup or (self.off_hook and self.wrapup_call):
+            return OpState.WRAPUP
+        if self.off_hook:
+            return OpState.OFFHOOK
+        return OpState.PAUSED if self.paused else OpState.AVAILABLE
+
+    def available(self, now: float) -> bool:
+        """True when a call may be offered: enabled, not paused, on hook, idle, wrap-up over."""
+        return self.state(now) is OpState.AVAILABLE
+
+    def staffed(self) -> bool:
+        """True for an operator who will take calls at some point (enabled and not paused)."""
+        return self.enabled and not self.paused
+
+    def count_call(self, today: str) -> None:
+        """One more call answered today (the ``fewest_calls`` strategy's measure)."""
+        if self.day != today:
+            self.day, self.calls_today, self.missed_today = today, 0, 0
+        self.calls_today += 1
+
+    def calls_on(self, today: str) -> int:
+        """Calls answered on the office's date ``today``."""
+        return self.calls_today if self.day == today else 0
+
+
+def lru_key(op: Operator) -> tuple:
+    """Idle longest first: never-used operators before all others, then by handset number."""
+    return (op.last_ended_at is not None, op.last_ended_at or 0.0, op.handset)
+
+
+def choose(strategy: str, candidates: list[Operator], rng: random.Random, today: str) -> list[Operator]:
+    """The operator(s) to ring now among ``candidates`` (all free, not yet tried for this call)."""
+    if not candidates:
+        return []
+    if strategy == "ring_all":
+        return sorted(candidates, key=lambda op: op.handset)
+    if strategy == "random":
+        return [rng.choice(sorted(candidates, key=lambda op: op.handset))]
+    if strategy == "fewest_calls":
+        return [min(candidates, key=lambda op: (op.calls_on(today), lru_key(op)))]
+    return [min(candidates, key=lru_key)]
+
+
+class OperatorPool:
+    """All operators by id and by handset, rebuilt from settings without losing their day."""
+
+    def __init__(self, settings: dict):
+        self.by_id: dict[str, Operator] = {}
+        self.by_handset: dict[int, Operator] = {}
+        self.reload(settings)
+
+    def reload(self, settings: dict) -> None:
+        """Apply the ``operators`` settings; known operators keep their runtime state."""
+        old = self.by_id
+        self.by_id = {}
+        for conf in settings["operators"]:
+            op = old.get(conf["id"]) or Operator(conf["id"], conf.get("name") or conf["id"],
+                                                 conf["handset"], ())
+            op.name, op.handset = conf.get("name") or conf["id"], conf["handset"]
+            op.queues, op.enabled = tuple(conf["queues"]), conf.get("enabled", True)
+            if conf["id"] not in old:
+                op.paused = conf.get("paused", False)
+            self.by_id[op.id] = op
+        self.by_handset = {op.handset: op for op in self.by_id.values()}
+
+    def in_queue(self, queue: str) -> list[Operator]:
+        """Operators who serve ``queue``, in handset order."""
+        return sorted((op for op in self.by_id.values() if queue in op.queues), key=lambda o: o.handset)
+
+    def free_for(self, queue: str, now: float) -> list[Operator]:
+        """Operators of ``queue`` to whom a call may be offered right now."""
+        return [op for op in self.in_queue(queue) if op.available(now)]
+
+    def any_free(self, now: float) -> bool:
+        """Cheap check before dispatch: is anybody at all free?"""
+        return any(op.available(now) for op in self.by_id.values())
+
+    def __iter__(self):
+        return iter(sorted(self.by_id.values(), key=lambda o: o.handset))

@@ -1,0 +1,56 @@
+"""Call records exactly as contracts.md names their fields, built from a Call."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from appliance.engine.calls import Call
+
+
+def iso(ts: float | None) -> str | None:
+    """Seconds since the epoch as ISO 8601 UTC with milliseconds: ``2026-11-23T09:15:02.125Z``."""
+    if ts is None:
+        return None
+    moment = datetime.fromtimestamp(round(ts, 3), timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _seconds(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def build_record(call: Call) -> dict:
+    """The call record for ``call`` as it stands (final once the call has ended)."""
+    return {
+        "id": call.id,
+        "direction": call.direction,
+        "parent_id": call.parent_id,
+        "line": call.line,
+        "caller": call.caller,
+        "language": call.language,
+        "started_at": iso(call.started_at),
+        "answered_at": iso(call.answered_at),
+        "ended_at": iso(call.ended_at),
+        "menu_path": call.menu_path,
+        "queue": call.queue,
+        "queued_at": iso(call.queued_at),
+        "position_at_entry": call.position_at_entry,
+        "announced_wait_s": _seconds(call.announced_wait_s),
+        "wait_s": _seconds(call.wait_s),
+        "callback_offered": call.callback_offered,
+        "callback_number": call.callback_number,
+        "operator": call.operator,
+        "handset": call.handset,
+        "ring_attempts": [
+            {"operator": a.operator, "handset": a.handset, "started_at": iso(a.started_at),
+             "ended_at": iso(a.ended_at), "result": a.result}
+            for a in call.ring_attempts
+        ],
+        "ring_s": _seconds(call.ring_s),
+        "talk_s": _seconds(call.talk_s),
+        "hold_s": _seconds(call.hold_s),
+        "wrapup_s": _seconds(call.wrapup_s),
+        "outcome": call.outcome,
+        "hangup_by": call.hangup_by,
+        "recording": call.recording,
+        "voicemail": call.voicemail,
+    }

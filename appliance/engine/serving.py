@@ -1,0 +1,128 @@
+"""Serving the line: match waiting callers and callbacks with free operators, ring, answer, time out."""
+from __future__ import annotations
+
+from appliance import commands as cmd
+from appliance.engine import dialback
+from appliance.engine.calls import Call, CallState, RingAttempt
+from appliance.engine.ending import stop_rings
+from appliance.engine.operators import choose
+
+
+def dispatch(eng) -> None:
+    """Offer calls to free operators, oldest rank first.
+
+    A callback request that cannot get a line blocks its queue (nobody who came later is served
+    before it); a request waiting for its retry time or for opening hours does not.
+    """
+    if eng.stopped or not eng.ops.any_free(eng.now):
+        return
+    blocked: set[str] = set()
+    for member in list(eng.book.by_rank()):
+        if member.queue in blocked:
+            continue
+        if member.kind == "caller":
+            if not member.ringing() and not ring(eng, member):
+                blocked.add(member.queue)
+        elif member.eligible(eng.now) and not _dial_back(eng, member):
+            blocked.add(member.queue)
+        if not eng.ops.any_free(eng.now):
+            return
+
+
+def _dial_back(eng, req) -> bool:
+    """Start serving a callback request; False when it must wait (and so must those behind it)."""
+    if not eng.schedule.is_open(eng.now):
+        _wait_for_opening(eng)
+        return True
+    line = eng.free_line()
+    if line is None:
+        return False
+    return dialback.start(eng, req, line)
+
+
+def _wait_for_opening(eng) -> None:
+    opens = eng.schedule.next_open(eng.now)
+    if opens is not None and ("open",) not in eng.timers:
+        eng.start_timer(("open",), opens)
+
+
+def pick(eng, queue: str, tried: set[int]) -> list:
+    """Operators to ring for one caller of ``queue``: untried ones first, then a new round."""
+    free = eng.ops.free_for(queue, eng.now)
+    if not free:
+        return []
+    untried = [op for op in free if op.handset not in tried]
+    if not untried:
+        tried.clear()
+        untried = free
+    today = eng.schedule.local_date(eng.now)
+    return choose(eng.queue_conf(queue)["strategy"], untried, eng.rng, today)
+
+
+def ring_operators(eng, call: Call, operators: list, tried: set[int]) -> None:
+    """Ring each of ``operators`` for ``call``, showing the caller's number, with a timeout."""
+    for op in operators:
+        call.ring_attempts.append(RingAttempt(op.id, op.handset, eng.now))
+        op.ringing_for = call.id
+        tried.add(op.handset)
+        eng.emit(cmd.RingHandset(op.handset, call.caller))
+    eng.call_timer(call, "ring", eng.queue_conf(call.queue)["ring_timeout_s"])
+
+
+def ring(eng, call: Call) -> bool:
+    """Ring the operator(s) the queue's strategy picks for a waiting caller; False if none free."""
+    chosen = pick(eng, call.queue, call.tried_handsets)
+    if chosen:
+        ring_operators(eng, call, chosen, call.tried_handsets)
+    return bool(chosen)
+
+
+def on_ring_timeout(eng, call: Call) -> None:
+    """Nobody answered in ``ring_timeout_s``: count the missed rings; dispatch rings the next."""
+    missed = [eng.ops.by_id.get(a.operator) for a in call.ringing()]
+    stop_rings(eng, call, "no_answer")
+    limit = eng.queue_conf(call.queue)["autopause_after_missed"]
+    for op in filter(None, missed):
+        op.missed_in_row += 1
+        if limit and op.missed_in_row >= limit and not op.paused:
+            op.paused, op.pause_reason = True, "missed"
+            eng.notice(f"operator {op.id} paused after {op.missed_in_row} missed rings in a row; "
+                       "unpause them when they are back", "warning")
+    if call.state is CallState.RING_OPERATOR:
+        dialback.give_back(eng, call)
+
+
+def on_off_hook(eng, op) -> None:
+    """A lifted handset answers the call ringing on it; otherwise the operator is busy."""
+    op.off_hook = True
+    call = eng.calls.get(op.ringing_for) if op.ringing_for else None
+    if call is None:
+        return
+    attempt = next(a for a in call.ringing() if a.operator == op.id)
+    attempt.result, attempt.ended_at = "answered", eng.now
+    op.ringing_for = None
+    eng.emit(cmd.StopRing(op.handset))
+    stop_rings(eng, call)
+    op.call_id, op.missed_in_row = call.id, 0
+    op.count_call(eng.schedule.local_date(eng.now))
+    call.operator, call.handset = op.id, op.handset
+    call.ring_s = eng.now - attempt.started_at
+    if call.state is CallState.RING_OPERATOR:
+        dialback.operator_answered(eng, call)
+    else:
+        _connect(eng, call)
+
+
+def _connect(eng, call: Call) -> None:
+    """Caller and operator talk: the caller leaves the queue."""
+    for kind in ("announce", "escalate", "dialogue"):
+        eng.cancel_call_timer(call, kind)
+    eng.book.remove(call)
+    eng.stop_playback(call)
+    eng.emit(cmd.Bridge(call.line, call.handset))
+    call.wait_s = eng.now - call.queued_at
+    call.hold_s = call.hold_s or 0.0
+    call.move(CallState.TALKING)
+    call.talk_started_at = eng.now
+    eng.count("answered")
+    eng.write(call)

@@ -1,0 +1,68 @@
+"""What people watching the appliance see: a plain dict of lines, queues, operators and today."""
+from __future__ import annotations
+
+from appliance.engine import waiting
+from appliance.engine.calls import CallState
+from appliance.engine.records import iso
+
+_LINE_STATE = {
+    CallState.MENU: "menu", CallState.CLOSED: "closed", CallState.GOODBYE: "menu",
+    CallState.QUEUED: "waiting", CallState.CB_CONFIRM: "waiting", CallState.CB_ENTRY: "waiting",
+    CallState.CB_THANKS: "waiting", CallState.RING_OPERATOR: "dialling",
+    CallState.DIALLING: "dialling", CallState.CB_INTRO: "dialling", CallState.TALKING: "talking",
+}
+
+
+def _lines(eng) -> list[dict]:
+    rows = []
+    for line in eng.lines:
+        call = eng.on_line.get(line)
+        state = "down" if line in eng.lines_down else "idle"
+        rows.append({"id": line, "state": _LINE_STATE[call.state] if call else state,
+                     "caller": call.caller if call else None, "call_id": call.id if call else None})
+    return rows
+
+
+def _queues(eng, now: float) -> dict:
+    estimates = waiting.estimate_all(eng)
+    found = {}
+    for name in eng.book.names():
+        members = eng.book.members(name)
+        found[name] = [{"call_id": m.id, "kind": m.kind,
+                        "caller": m.caller if m.kind == "caller" else m.number,
+                        "position": i + 1,
+                        "waited_s": round(now - m.rank[0], 1),
+                        "estimate_s": _rounded(estimates.get(m.id))}
+                       for i, m in enumerate(members)]
+    return found
+
+
+def _rounded(value):
+    return None if value is None else round(value, 1)
+
+
+def _callbacks(eng) -> list[dict]:
+    return [{"id": r.id, "number": r.number, "queue": r.queue, "attempts": r.attempts,
+             "next_try_at": iso(r.eligible_at) if r.eligible_at else None,
+             "in_progress": r.dialback_id is not None}
+            for r in sorted(eng.requests.values(), key=lambda r: r.rank)]
+
+
+def _operators(eng, now: float) -> list[dict]:
+    today = eng.schedule.local_date(now)
+    rows = []
+    for op in eng.ops:
+        call = eng.calls.get(op.call_id or op.ringing_for or "")
+        rows.append({"id": op.id, "name": op.name, "handset": op.handset,
+                     "state": op.state(now).value, "queues": list(op.queues),
+                     "calls_today": op.calls_on(today), "missed_in_row": op.missed_in_row,
+                     "pause_reason": op.pause_reason if op.paused else None,
+                     "caller": call.caller if call else None})
+    return rows
+
+
+def build(eng, now: float) -> dict:
+    """The whole picture at ``now``; plain data, safe to hand to another thread."""
+    return {"now": iso(now), "lines": _lines(eng), "queues": _queues(eng, now),
+            "callbacks": _callbacks(eng), "operators": _operators(eng, now),
+            "today": eng.today.on(eng.schedule.local_date(now))}

@@ -1,0 +1,116 @@
+"""Facts the engine consumes: what happened on a line, a handset, a timer or from the owner.
+
+Events are immutable and carry no time: the loop hands the engine ``now`` with each one, so a
+fake clock can replay a month of traffic in seconds. Names are past-tense facts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class LineRinging:
+    """An inbound call is presented on ``line``; ``caller`` is the caller ID, None if withheld."""
+    line: str
+    caller: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CallAnswered:
+    """The far end answered the number we dialled on ``line`` (a callback)."""
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class DialFailed:
+    """The number dialled on ``line`` did not answer; ``reason`` is busy, no_answer or failed."""
+    line: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DigitPressed:
+    """The far end on ``line`` pressed a DTMF key (0-9, *, #, A-D)."""
+    line: str
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class PromptDone:
+    """The playback started by ``Play(play_id=...)`` on ``line`` reached its end."""
+    line: str
+    play_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class LineHungUp:
+    """The far end on ``line`` hung up."""
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class LineFailed:
+    """``line`` dropped the call or vanished (modem unplugged, network lost); ``reason`` says why."""
+    line: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class LineReady:
+    """``line`` is (back) in service: registered, SIM ready, modem answering."""
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class HandsetOffHook:
+    """Desk handset number ``handset`` (1-20) was lifted."""
+    handset: int
+
+
+@dataclass(frozen=True, slots=True)
+class HandsetOnHook:
+    """Desk handset number ``handset`` was put down."""
+    handset: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimerFired:
+    """The timer started with ``StartTimer(key, ...)`` is due."""
+    key: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorPaused:
+    """The owner or a technician paused ``operator``: no calls are offered until unpaused."""
+    operator: str
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorUnpaused:
+    """``operator`` is back: calls are offered again (also clears an automatic pause)."""
+    operator: str
+
+
+@dataclass(frozen=True, slots=True)
+class TransferRequested:
+    """The operator on ``handset`` passes the caller to ``queue`` (the caller keeps priority)."""
+    handset: int
+    queue: str
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsChanged:
+    """New, already validated settings take effect for calls from now on."""
+    settings: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ShutdownRequested:
+    """The daemon is stopping: every live call ends now, with its call record."""
+    reason: str = "shutdown"
+
+
+Event = (LineRinging | CallAnswered | DialFailed | DigitPressed | PromptDone | LineHungUp
+         | LineFailed | LineReady | HandsetOffHook | HandsetOnHook | TimerFired | OperatorPaused
+         | OperatorUnpaused | TransferRequested | SettingsChanged | ShutdownRequested)

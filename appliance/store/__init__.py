@@ -1,0 +1,1 @@
+"""What the appliance keeps on disk: its settings (TinyDB JSON) and its call log (SQLite)."""

@@ -1,0 +1,313 @@
+"""Every setting of the appliance declared once (default, bounds, one-line doc), and the checks between them.
+
+The shape is docs/dev/settings-spec.md; docs/settings.md is rendered from this table by
+``appliance.store.settings_doc``.
+
+>>> doc = validate({"queues": {"sales": {"ring_timeout_s": 20}, "support": {}}})
+>>> doc["queues"]["sales"]["ring_timeout_s"], doc["queues"]["sales"]["wrapup_s"]
+(20, 10)
+"""
+from __future__ import annotations
+
+import copy
+import re
+from datetime import date
+from typing import Any, Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from appliance.errors import SettingsError
+from appliance.store import menu_schema
+from appliance.store.fields import (
+    INHERIT, NAME, PROMPT_KEY, REQUIRED, Bool, Choice, Custom, Int, ListOf, MapOf, Number, Record,
+    Row, Text, fail, join, shown,
+)
+
+VERSION = 1
+# from-version -> function turning a document of that version into one of the next version
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+
+LINE_DRIVERS = ("sim", "sim800", "sim7600", "ec25", "v253")
+STRATEGIES = ("lru", "fewest_calls", "random", "ring_all")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The reference board's wiring (shared/design.md); handsets.pins overrides these by signal name.
+DEFAULT_PINS = {
+    "ring_data": 17, "ring_clock": 27, "ring_latch": 22,
+    "hook_data": 23, "hook_clock": 24, "hook_load": 25,
+    "xp_ax0": 5, "xp_ax1": 6, "xp_ax2": 13, "xp_ax3": 19, "xp_ay0": 26, "xp_ay1": 16, "xp_ay2": 20,
+    "xp_data": 21, "xp_strobe": 12, "xp_cs_a": 8, "xp_cs_b": 7, "xp_reset": 4,
+}
+_HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+
+
+# ---- checks of single values that need more than a type and bounds -----------------------------
+
+def _line_port(line: dict, path: str) -> dict:
+    if line["driver"] != "sim" and line["port"] is None:
+        fail(join(path, "port"), f"is required for driver '{line['driver']}' (the AT command port)")
+    return line
+
+
+def _name_defaults_to_id(operator: dict, path: str) -> dict:
+    return {"id": operator["id"], "name": operator.get("name", operator["id"]), **operator}
+
+
+def _distinct_pins(handsets: dict, path: str) -> dict:
+    """Two signals on one pin would drive the board's chips wrongly: refuse it."""
+    wiring = {**DEFAULT_PINS, **handsets["pins"]}
+    for signal, pin in handsets["pins"].items():
+        others = [name for name, used in wiring.items() if used == pin and name != signal]
+        if others:
+            fail(join(join(path, "pins"), signal), f"is pin {pin}, already used by {others[0]}")
+    return handsets
+
+
+def _timezone(value: Any, path: str) -> str:
+    Text(None, "").check(value, path)
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        fail(path, f"is not a time zone this system knows (got {shown(value)}); "
+                   "use an IANA name such as Europe/London")
+    return value
+
+
+def _date(value: Any, path: str) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        fail(path, f"must be a date YYYY-MM-DD (got {shown(value)})")
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        fail(path, f"is not a real date (got {shown(value)})")
+    return value
+
+
+def _time_range(value: Any, path: str) -> list:
+    if not (isinstance(value, list) and len(value) == 2):
+        fail(path, f'must be a pair of times like ["09:00", "17:30"] (got {shown(value)})')
+    for index, moment in enumerate(value):
+        if not isinstance(moment, str) or not _HHMM.fullmatch(moment):
+            fail(join(path, index), f"must be a time HH:MM from 00:00 to 23:59 (got {shown(moment)})")
+    if value[0] >= value[1]:
+        fail(path, f"must start before it ends (got {shown(value)})")
+    return value
+
+
+# ---- the declarations ---------------------------------------------------------------------------
+
+LINE = Record({
+    "id": Text(REQUIRED, "the line's name in call records and on the web page", NAME),
+    "driver": Choice("sim", LINE_DRIVERS, "the kind of line interface (sim = simulated line)"),
+    "port": Text(None, "AT command serial device, e.g. /dev/ttyUSB2 (required unless driver is sim)",
+                 nullable=True),
+    "audio_port": Text(None, "PCM audio serial device, for sim7600 and ec25", nullable=True),
+    "sound_card": Text(None, "audio device for modules with analog audio (sim800)", nullable=True),
+    "pin": Text(None, "the SIM card's PIN, if it has one", nullable=True),
+    "baud": Int(115200, "serial speed of port", low=1200, high=4000000),
+}, finish=_line_port)
+
+OPERATOR = Record({
+    "id": Text(REQUIRED, "the operator's name in call records and reports", NAME),
+    "name": Text(INHERIT, "name shown on the web page (defaults to id)"),
+    "handset": Int(REQUIRED, "the operator's desk phone, 1 to handsets.count", low=1, high=20),
+    "queues": ListOf(Text(REQUIRED, "a queue name", NAME), REQUIRED,
+                     "the queues whose callers this operator takes", noun="queues",
+                     min_items=1, unique=True),
+    "enabled": Bool(True, "false takes the operator off every queue (left the company, on leave)"),
+    "paused": Bool(False, "true: on a break; calls are not offered until unpaused"),
+}, finish=_name_defaults_to_id)
+
+QUEUE = Record({
+    "strategy": Choice("lru", STRATEGIES, "who rings next: idle longest, fewest calls, random, or all"),
+    "ring_timeout_s": Number(15, "seconds a handset rings before the next operator is tried",
+                             low=5, high=120),
+    "wrapup_s": Number(10, "seconds after a call before the operator is offered another", low=0,
+                       high=600),
+    "announce_position": Bool(True, "tell waiting callers their place in line"),
+    "announce_wait": Bool(True, "tell waiting callers the estimated wait"),
+    "announce_every_s": Number(60, "seconds between announcements to a waiting caller", low=15,
+                               high=3600),
+    "callback_offer_after_s": Number(600, "offer a callback when the estimated wait exceeds this "
+                                     "(null: never offer)", low=0, high=86400, nullable=True),
+    "autopause_after_missed": Int(3, "pause an operator after this many missed rings in a row "
+                                  "(0: never)", low=0, high=100),
+    "escalate_to": Text(None, "queue that callers move to after escalate_after_s (not this one)",
+                        NAME, nullable=True),
+    "escalate_after_s": Number(None, "seconds of waiting before moving to escalate_to", low=10,
+                               high=86400, nullable=True),
+    "default_handle_s": Number(180, "handle time assumed for wait estimates before any call is "
+                               "measured", low=10, high=7200),
+})
+
+WEEKLY = MapOf(
+    ListOf(Custom(REQUIRED, "an opening time range", _time_range, '["HH:MM", "HH:MM"]'), [],
+           "opening time ranges of the day", noun="ranges"),
+    None, "opening hours by weekday (null: always open; a missing day is closed)",
+    noun="days", keys=DAYS, key_noun="day", nullable=True)
+
+HOURS = Record({
+    "timezone": Custom("UTC", "the office's time zone, for weekly hours and holidays", _timezone,
+                       "an IANA time zone name, e.g. Europe/London"),
+    "weekly": WEEKLY,
+    "holidays": ListOf(Custom(REQUIRED, "a date", _date, "YYYY-MM-DD"), [],
+                       "dates closed all day", noun="dates", unique=True),
+    "closed_prompt": Text("closed", "prompt played to callers outside opening hours", PROMPT_KEY),
+})
+
+DEFAULT_OPERATORS = [
+    {"id": "ann", "name": "Ann", "handset": 1, "queues": ["sales", "support"]},
+    {"id": "bob", "name": "Bob", "handset": 2, "queues": ["sales"]},
+    {"id": "cat", "name": "Cat", "handset": 3, "queues": ["support"]},
+]
+
+TOP = Record({
+    "version": Int(VERSION, "the settings format; older versions are migrated on load", low=1,
+                   high=VERSION),
+    "language": Choice("en", menu_schema.LANGUAGES, "language callers hear first"),
+    "lines": ListOf(LINE, [{"id": "line1"}], "the phone lines, in the order of the crosspoint rows",
+                    noun="lines", min_items=1, max_items=4, unique="id"),
+    "web": Record({
+        "host": Text("0.0.0.0", "address the web page listens on (0.0.0.0: every interface)"),
+        "port": Int(8080, "TCP port of the web page", low=1, high=65535),
+    }),
+    "handsets": Record({
+        "driver": Choice("sim", ("gpio", "sim"), "gpio: the reference board; sim: simulated"),
+        "count": Int(3, "how many handset line cards are fitted", low=1, high=20),
+        "pins": MapOf(Int(REQUIRED, "BCM pin number", low=0, high=27), {},
+                      "board signals moved to other BCM pins (defaults: Board pins, below)",
+                      noun="pins", keys=tuple(DEFAULT_PINS), key_noun="signal"),
+        "cadence": Choice("us", ("us", "uk"), "ring cadence: us 2 s on / 4 s off; uk 0.4/0.2/0.4/2.0"),
+        "sim_answer_after_s": Number(4.0, "with driver sim: seconds before an operator answers",
+                                     low=0, high=120),
+        "sim_talk_s": Number(60.0, "with driver sim: seconds an operator talks", low=1, high=7200),
+    }, finish=_distinct_pins),
+    "operators": ListOf(OPERATOR, DEFAULT_OPERATORS, "the people at the handsets",
+                        noun="operators", max_items=20, unique="id", note=" (one per handset)"),
+    "queues": MapOf(QUEUE, {"sales": {}, "support": {}},
+                    "operator groups that callers wait for, by name", noun="queue", min_items=1),
+    "menu": menu_schema.MENU,
+    "hours": HOURS,
+    "callbacks": Record({
+        "max_attempts": Int(3, "dial-back tries before giving up", low=1, high=10),
+        "retry_after_s": Number(300, "seconds between dial-back tries", low=30, high=86400),
+        "answer_timeout_s": Number(30, "seconds a dial-back rings before it counts as unanswered",
+                                   low=10, high=120),
+    }),
+    "reports": Record({
+        "service_level_s": Number(20, "target wait: calls answered within it count as in service "
+                                  "level", low=1, high=600),
+        "missed_rings_flag": Int(5, "flag an operator with this many missed rings in the period",
+                                 low=1, high=1000),
+    }),
+})
+
+
+# ---- checks between sections --------------------------------------------------------------------
+
+def _check_operators(doc: dict) -> None:
+    owners: dict[int, str] = {}
+    for index, operator in enumerate(doc["operators"]):
+        path = join("operators", index)
+        _check_handset(operator, path, doc["handsets"]["count"], owners)
+        for position, queue in enumerate(operator["queues"]):
+            if queue not in doc["queues"]:
+                fail(join(join(path, "queues"), position), f"names queue '{queue}', which does not exist")
+
+
+def _check_handset(operator: dict, path: str, count: int, owners: dict[int, str]) -> None:
+    handset, where = operator["handset"], join(path, "handset")
+    if handset > count:
+        fail(where, f"is {handset}, but handsets.count is {count}")
+    if handset in owners:
+        fail(where, f"is handset {handset}, already used by operator '{owners[handset]}'")
+    owners[handset] = operator["id"]
+
+
+def _check_escalation(doc: dict) -> None:
+    for name, queue in doc["queues"].items():
+        path, target = join("queues", name), queue["escalate_to"]
+        if target == name:
+            fail(join(path, "escalate_to"), "cannot be the queue itself")
+        if target is not None and target not in doc["queues"]:
+            fail(join(path, "escalate_to"), f"names queue '{target}', which does not exist")
+        if queue["escalate_after_s"] is not None and target is None:
+            fail(join(path, "escalate_after_s"), "needs escalate_to: the queue callers move to")
+
+
+def _check_menu(doc: dict) -> None:
+    menu_schema.check_queue_refs(doc["menu"], doc["queues"])
+
+
+CROSS_CHECKS = (_check_operators, _check_escalation, _check_menu)
+
+
+# ---- public API ---------------------------------------------------------------------------------
+
+def migrate(doc: dict, migrations: dict[int, Callable[[dict], dict]] | None = None,
+            current: int = VERSION) -> dict:
+    """``doc`` brought to version ``current`` by the migrations from its own version on."""
+    migrations = MIGRATIONS if migrations is None else migrations
+    version = Int(current, "", low=1).check(doc.get("version", current), "version")
+    if version > current:
+        fail("version", f"is {version}, newer than this firmware understands ({current}); "
+                        "update the firmware first")
+    while version < current:
+        doc = migrations[version](copy.deepcopy(doc))
+        version += 1
+        doc["version"] = version
+    return doc
+
+
+def validate(doc: Any) -> dict:
+    """The full normalised settings, or SettingsError naming the first key that is wrong.
+
+    Missing keys are filled from the defaults (a queue given as ``{}`` gets every default);
+    unknown keys are errors. ``doc`` itself is never modified.
+    """
+    if not isinstance(doc, dict):
+        raise SettingsError(f"Settings must be one JSON object (got {shown(doc)})")
+    normal = TOP.check(migrate(doc), "")
+    for rule in CROSS_CHECKS:
+        rule(normal)
+    return normal
+
+
+_DEFAULTS = validate({})
+
+
+def defaults() -> dict:
+    """A fresh copy of the full default document (the demo of docs/dev/settings-spec.md)."""
+    return copy.deepcopy(_DEFAULTS)
+
+
+def merge(base: dict, patch: dict) -> dict:
+    """``base`` with ``patch`` laid over it: maps merge key by key, lists and values replace.
+
+    >>> merge({"web": {"host": "a", "port": 1}}, {"web": {"port": 2}})
+    {'web': {'host': 'a', 'port': 2}}
+    """
+    out = copy.deepcopy(base)
+    for key, value in patch.items():
+        old = out.get(key)
+        both_maps = isinstance(old, dict) and isinstance(value, dict)
+        out[key] = merge(old, value) if both_maps else copy.deepcopy(value)
+    return out
+
+
+_ABSENT = object()
+
+
+def changes(old: Any, new: Any, path: str = "") -> list[str]:
+    """Key paths whose values differ between two documents (for "what did this import change")."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        keys = list(old) + [key for key in new if key not in old]
+        return [where for key in keys
+                for where in changes(old.get(key, _ABSENT), new.get(key, _ABSENT), join(path, key))]
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return [where for index, (a, b) in enumerate(zip(old, new))
+                for where in changes(a, b, join(path, index))]
+    return [] if old == new else [path]
+
+
+def describe() -> list[Row]:
+    """Every setting as ``(path, default, allowed, doc)``, in document order, menu nodes last."""
+    return TOP.rows("") + menu_schema.NODE.rows("menu.<node>")

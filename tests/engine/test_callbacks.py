@@ -1,0 +1,152 @@
+"""Callbacks: the offer, confirming or keying a number, keeping the place, dialling back, retries."""
+from appliance import commands as cmd
+from appliance import events as ev
+from tests.engine.rig import Rig
+
+SETUP = dict(operators=[{"id": "ann", "handset": 1, "queues": ["sales", "support"]}],
+             handsets={"count": 1},
+             queues={"sales": {"callback_offer_after_s": 60, "wrapup_s": 0}},
+             lines=[{"id": f"line{i}", "driver": "sim"} for i in range(1, 4)])
+
+
+def long_wait(**patch) -> Rig:
+    """Ann talks to +10 on line1; +12 calls on line2 and hears the callback offer."""
+    rig = Rig(**{**SETUP, **patch})
+    rig.call_in("+10", "line1")
+    rig.press("1", "line1")
+    rig.send(ev.HandsetOffHook(1))
+    rig.call_in("+12", "line2")
+    out = rig.press("1", "line2")
+    assert ("prompt", "callback_offer") in rig.items(out)
+    return rig
+
+
+def request_callback(rig: Rig, line="line2") -> None:
+    out = rig.press("1", line)
+    assert rig.items(out) == [("prompt", "callback_confirm"), ("phone", "+12"),
+                              ("prompt", "callback_confirm_keys")]
+    assert rig.items(rig.press("1", line)) == [("prompt", "callback_thanks")]
+    assert rig.of(cmd.Hangup, rig.prompt_done(line)) == [cmd.Hangup(line)]
+
+
+def inbound(rig: Rig, caller: str) -> dict:
+    return next(r for r in rig.records.values() if r["caller"] == caller and r["direction"] == "inbound")
+
+
+def dialbacks(rig: Rig) -> list[dict]:
+    return [r for r in rig.records.values() if r["direction"] == "callback"]
+
+
+def test_confirmed_callback_ends_the_call_with_callback_requested():
+    rig = long_wait()
+    rig.advance(12)
+    request_callback(rig)
+    record = inbound(rig, "+12")
+    assert record["outcome"] == "callback_requested" and record["callback_offered"]
+    assert record["callback_number"] == "+12" and record["wait_s"] == 12.0
+    assert record["hangup_by"] == "system"
+    assert rig.engine.snapshot(rig.now)["callbacks"][0]["number"] == "+12"
+
+
+def test_withheld_caller_must_key_a_number_and_confirm_the_read_back():
+    rig = long_wait()
+    rig.call_in(None, "line3")
+    rig.press("1", "line3")
+    assert rig.items(rig.press("1", "line3")) == [("prompt", "callback_enter_number")]
+    out = rig.press("0612345#", "line3")
+    assert rig.items(out)[-3:] == [("prompt", "callback_confirm"), ("phone", "0612345"),
+                                   ("prompt", "callback_confirm_keys")]
+    rig.press("1", "line3")
+    assert inbound(rig, None)["callback_number"] == "0612345"
+
+
+def test_pressing_2_keys_another_number():
+    rig = long_wait()
+    rig.press("1", "line2")
+    assert rig.items(rig.press("2", "line2")) == [("prompt", "callback_enter_number")]
+    rig.press("555123#1", "line2")
+    assert inbound(rig, "+12")["callback_number"] == "555123"
+
+
+def test_dialogue_timeouts_give_up_and_keep_the_caller_waiting():
+    rig = long_wait()
+    rig.press("1", "line2")
+    for _ in range(3):
+        rig.prompt_done("line2")
+        out = rig.advance(5)
+    assert ("prompt", "queue_position") in rig.items(out)
+    assert rig.engine.snapshot(rig.now)["lines"][1]["state"] == "waiting"
+
+
+def test_dial_back_rings_the_operator_first_then_dials_then_press_1_connects():
+    rig = long_wait()
+    request_callback(rig)
+    out = rig.send(ev.HandsetOnHook(1))            # ann's first call ends; wrap-up 0
+    assert rig.of(cmd.RingHandset, out) == [cmd.RingHandset(1, "+12")]
+    assert rig.of(cmd.Dial, out) == []
+    out = rig.send(ev.HandsetOffHook(1))
+    assert rig.of(cmd.Dial, out) == [cmd.Dial("line1", "+12")]
+    rig.advance(5)
+    assert rig.items(rig.send(ev.CallAnswered("line1"))) == [("prompt", "callback_intro")]
+    rig.prompt_done("line1")
+    out = rig.press("1", "line1")
+    assert cmd.Bridge("line1", 1) in out
+    rig.advance(60)
+    rig.send(ev.HandsetOnHook(1))
+    [dial] = dialbacks(rig)
+    assert dial["parent_id"] == inbound(rig, "+12")["id"]
+    assert (dial["outcome"], dial["caller"], dial["operator"]) == ("callback_answered", "+12", "ann")
+    assert dial["talk_s"] == 60.0 and rig.engine.is_idle()
+
+
+def test_busy_callee_is_retried_after_retry_after_s_up_to_max_attempts():
+    rig = long_wait(callbacks={"max_attempts": 2, "retry_after_s": 300})
+    request_callback(rig)
+    rig.send(ev.HandsetOnHook(1))
+    rig.send(ev.HandsetOffHook(1))
+    out = rig.send(ev.DialFailed("line1", "busy"))
+    assert cmd.Unbridge("line1", 1) in out
+    rig.send(ev.HandsetOnHook(1))
+    assert rig.rung(rig.advance(299)) == []
+    assert rig.rung(rig.advance(2)) == [1]
+    rig.send(ev.HandsetOffHook(1))
+    rig.advance(30)
+    out = rig.send(ev.DialFailed("line1", "no_answer"))
+    assert any("given up after 2 attempts" in n.text for n in rig.of(cmd.Notice, out))
+    assert [d["outcome"] for d in dialbacks(rig)] == ["callback_failed", "callback_failed"]
+    rig.send(ev.HandsetOnHook(1))
+    assert rig.engine.is_idle()
+
+
+def test_answering_machine_never_presses_1_and_the_attempt_fails():
+    rig = long_wait()
+    request_callback(rig)
+    rig.send(ev.HandsetOnHook(1))
+    rig.send(ev.HandsetOffHook(1))
+    rig.send(ev.CallAnswered("line1"))
+    for _ in range(3):
+        rig.prompt_done("line1")
+        out = rig.advance(5)
+    assert rig.of(cmd.Hangup, out) == [cmd.Hangup("line1")]
+    assert dialbacks(rig)[0]["outcome"] == "callback_failed"
+
+
+def test_callback_keeps_its_place_before_callers_who_came_later():
+    rig = long_wait()
+    request_callback(rig)
+    rig.call_in("+13", "line3")
+    rig.press("1", "line3")
+    out = rig.send(ev.HandsetOnHook(1))
+    assert rig.rung(out) == [1] and rig.of(cmd.RingHandset, out)[0].caller == "+12"
+
+
+def test_callbacks_wait_for_opening_hours():
+    hours = {"weekly": {"mon": [["09:00", "17:00"]], "tue": [["09:00", "17:00"]]}}
+    rig = long_wait(hours=hours)
+    request_callback(rig)
+    rig.advance(8 * 3600 - 10)                      # 16:59:50, ann still on her call
+    rig.advance(20)                                  # closed now
+    out = rig.send(ev.HandsetOnHook(1))
+    assert rig.rung(out) == []
+    out = rig.advance(16 * 3600)                     # Tuesday 09:00
+    assert rig.rung(out) == [1]

@@ -1,0 +1,152 @@
+"""Waiting in line: arrival order, announcements, hold music, escalation, transfer, no operators."""
+from appliance import commands as cmd
+from appliance import events as ev
+from appliance.engine.ewt import ForwardPlay, HandleTimes, round_for_speech, simple_estimate
+from tests.engine.rig import Rig
+
+ONE_OP = dict(operators=[{"id": "ann", "handset": 1, "queues": ["sales", "support"]}],
+              handsets={"count": 1},
+              lines=[{"id": f"line{i}", "driver": "sim"} for i in range(1, 5)])
+
+
+def busy_rig(**patch) -> Rig:
+    """Ann is talking to a caller on line1."""
+    rig = Rig(**{**ONE_OP, **patch})
+    rig.call_in("+10", "line1")
+    rig.press("1", "line1")
+    rig.send(ev.HandsetOffHook(1))
+    return rig
+
+
+def test_callers_wait_in_arrival_order_and_hear_position_wait_then_music():
+    rig = busy_rig()
+    out = rig.call_in("+12", "line2") + rig.press("1", "line2")
+    assert rig.items(out)[-4:] == [("prompt", "queue_position"), ("position", 1),
+                                   ("prompt", "queue_wait"), ("wait", 180)]
+    out = rig.prompt_done("line2")
+    assert rig.of(cmd.Play, out)[0].items == (("music", "hold"),) and rig.of(cmd.Play, out)[0].loop
+    rig.call_in("+13", "line3")
+    assert ("position", 2) in rig.items(rig.press("1", "line3"))
+    out = rig.send(ev.HandsetOnHook(1)) + rig.advance(10)
+    assert rig.of(cmd.RingHandset, out) == [cmd.RingHandset(1, "+12")]
+
+
+def test_position_and_wait_are_announced_again_every_announce_every_s():
+    rig = busy_rig(queues={"sales": {"announce_every_s": 30}})
+    rig.call_in("+12", "line2")
+    rig.press("1", "line2")
+    rig.prompt_done("line2")
+    out = rig.advance(30)
+    assert ("prompt", "queue_position") in rig.items(out)
+    assert rig.record()["announced_wait_s"] == 190.0      # the first one, unrounded (180 + wrap-up)
+
+
+def test_caller_with_a_free_operator_is_rung_at_once_without_announcement():
+    rig = Rig()
+    rig.call_in()
+    out = rig.press("1")
+    assert rig.items(out) == [("music", "hold")] and rig.rung(out) == [1]
+    assert rig.record()["position_at_entry"] == 1
+
+
+def test_abandoning_in_queue_records_wait_and_cancels_the_ring():
+    rig = Rig()
+    rig.call_in()
+    rig.press("1")
+    rig.advance(7)
+    out = rig.send(ev.LineHungUp("line1"))
+    assert rig.of(cmd.StopRing, out) == [cmd.StopRing(1)]
+    record = rig.record()
+    assert (record["outcome"], record["hangup_by"], record["wait_s"]) == ("abandoned_queue", "caller", 7.0)
+    assert record["ring_attempts"][0]["result"] == "cancelled"
+
+
+def test_no_staffed_operator_means_no_operators_message():
+    rig = Rig()
+    for op in ("ann", "bob"):
+        rig.send(ev.OperatorPaused(op))
+    rig.call_in()
+    assert rig.items(rig.press("1")) == [("prompt", "no_operators")]
+    rig.prompt_done()
+    assert rig.record()["outcome"] == "no_operators" and rig.record()["queue"] == "sales"
+
+
+def test_escalation_moves_caller_keeping_their_place():
+    rig = busy_rig(operators=[{"id": "ann", "handset": 1, "queues": ["sales"]},
+                              {"id": "cat", "handset": 2, "queues": ["support"]}],
+                   handsets={"count": 2},
+                   queues={"sales": {"escalate_to": "support", "escalate_after_s": 60}})
+    rig.send(ev.HandsetOffHook(2))                 # cat busy too
+    rig.call_in("+12", "line2")
+    rig.press("1", "line2")
+    rig.advance(30)
+    rig.call_in("+13", "line3")
+    rig.press("2", "line3")                         # joins support directly, later
+    rig.advance(31)                                 # +12 escalates to support
+    snap = rig.engine.snapshot(rig.now)
+    assert [m["caller"] for m in snap["queues"]["support"]] == ["+12", "+13"]
+    out = rig.send(ev.HandsetOnHook(2)) + rig.advance(20)
+    assert rig.of(cmd.RingHandset, out)[0] == cmd.RingHandset(2, "+12")
+
+
+def test_transferred_caller_keeps_priority_over_later_callers():
+    rig = Rig(**{**ONE_OP, "operators": [{"id": "ann", "handset": 1, "queues": ["sales"]},
+                                         {"id": "cat", "handset": 2, "queues": ["support"]}],
+                 "handsets": {"count": 2}})
+    rig.call_in("+10", "line1")
+    rig.press("1", "line1")
+    rig.send(ev.HandsetOffHook(1))                  # ann talks to +10
+    rig.send(ev.HandsetOffHook(2))                  # cat is busy on her own
+    rig.advance(20)
+    rig.call_in("+12", "line2")
+    rig.press("2", "line2")                         # +12 waits for support
+    rig.advance(20)
+    out = rig.send(ev.TransferRequested(1, "support"))
+    assert cmd.Unbridge("line1", 1) in out and ("prompt", "transferring") in rig.items(out)
+    support = rig.engine.snapshot(rig.now)["queues"]["support"]
+    assert [m["caller"] for m in support] == ["+10", "+12"]
+    out = rig.send(ev.HandsetOnHook(2))            # cat was not on a call: no wrap-up
+    assert rig.of(cmd.RingHandset, out)[0].caller == "+10"
+    rig.send(ev.HandsetOffHook(2))
+    rig.advance(15)
+    rig.send(ev.HandsetOnHook(2))
+    record = rig.records[[k for k, r in rig.records.items() if r["caller"] == "+10"][0]]
+    assert record["operator"] == "cat" and record["talk_s"] == 55.0 and record["menu_path"] == "1"
+
+
+def test_round_for_speech_never_says_something_absurd():
+    cases = {0: 0, 59: 0, 60: 60, 89: 60, 90: 120, 9 * 60 + 29: 540, 12 * 60: 600, 13 * 60: 900,
+             44 * 60: 2400, 71 * 60: 4500, 10 * 3600: 10800}
+    assert {s: round_for_speech(s) for s in cases} == cases
+
+
+def test_forward_play_uses_each_operators_next_free_time():
+    forward = ForwardPlay([100.0, 130.0], 200, now=100.0)
+    assert [forward.wait(n) for n in (0, 1, 1.4, 2, 3)] == [0.0, 30.0, 30.0, 200.0, 230.0]
+    assert simple_estimate(3, 120, 2) == 180 and simple_estimate(3, 120, 0) is None
+
+
+def test_callers_of_a_queue_sharing_operators_count_as_a_share():
+    rig = Rig(lines=[{"id": f"line{i}", "driver": "sim"} for i in range(1, 5)],
+              queues={"sales": {"wrapup_s": 0}, "support": {"wrapup_s": 0}})
+    for h in (1, 2, 3):
+        rig.send(ev.HandsetOffHook(h))            # everyone busy, without calls
+    rig.call_in("+1", "line1")
+    rig.press("2", "line1")                        # support: ann and cat; shares ann with sales
+    rig.call_in("+2", "line2")
+    rig.press("1", "line2")                        # sales: ann and bob
+    waits = {m["caller"]: m["estimate_s"] for q in rig.engine.snapshot(rig.now)["queues"].values()
+             for m in q}
+    # Both queues: two operators each free in 90 s (half a handle). +1 is first; +2 counts +1 as
+    # half a caller ahead (one of support's two operators also serves sales), rounded to 0.
+    assert waits == {"+1": 90.0, "+2": 90.0}
+
+
+def test_residual_talk_time_follows_how_long_the_call_has_lasted():
+    times = HandleTimes()
+    for s in (60, 60, 60, 60, 60, 300, 300, 300, 300, 300):
+        times.add("q", s)
+    assert times.mean("q", 999) == 180
+    assert times.residual("q", 10, 999) == 170          # all ten calls are longer than 10 s
+    assert times.residual("q", 100, 999) == 200         # only the long ones remain
+    assert HandleTimes().residual("q", 170, 180) == 45  # no data: a quarter of the default at least

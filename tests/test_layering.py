@@ -1,0 +1,44 @@
+"""The two import rules that keep the house in order (docs/architecture.md)."""
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HARDWARE = {"serial", "RPi", "pyaudio", "lgpio"}
+ENGINE_MAY_IMPORT = ("appliance.engine", "appliance.events", "appliance.commands", "appliance.errors")
+
+
+def imports(path: Path) -> set[str]:
+    """Every module name ``path`` imports (absolute names; relative imports are not used here)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def test_only_drivers_import_hardware_libraries():
+    allowed = ("appliance/lines/", "appliance/handsets/", "appliance/audio/player.py")
+    offenders = []
+    for path in (ROOT / "appliance").rglob("*.py"):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith(allowed):
+            continue
+        bad = {name for name in imports(path) if name.split(".")[0] in HARDWARE}
+        if bad:
+            offenders.append(f"{rel}: {sorted(bad)}")
+    assert offenders == []
+
+
+def test_engine_imports_only_events_commands_errors_and_itself():
+    offenders = []
+    for path in (ROOT / "appliance" / "engine").rglob("*.py"):
+        for name in imports(path):
+            if name.startswith("appliance") and not name.startswith(ENGINE_MAY_IMPORT) \
+                    and name not in ("appliance",):
+                offenders.append(f"{path.name}: {name}")
+            if name.split(".")[0] in {"time", "threading", "socket", "sqlite3", "os", "asyncio"}:
+                offenders.append(f"{path.name}: {name} (no I/O, threads or clocks in the engine)")
+    assert offenders == []
