@@ -117,6 +117,10 @@ def _range_text(low, high) -> str:
     return f"at most {high}" if high is not None else "any"
 
 
+def _too_few(least: int, noun: str) -> str:
+    return "must not be empty" if least == 1 else f"needs at least {least} {noun}"
+
+
 class _Bounded(Spec):
     """Numbers with optional inclusive bounds."""
 
@@ -281,7 +285,7 @@ class ListOf(Spec):
 
     def _check_size(self, size: int, path: str) -> None:
         if size < self.min_items:
-            fail(path, f"needs at least {self.min_items} {self.noun}")
+            fail(path, _too_few(self.min_items, self.noun))
         if self.max_items is not None and size > self.max_items:
             fail(path, f"allows at most {self.max_items} {self.noun}{self.note}; got {size}")
 
@@ -320,7 +324,7 @@ class MapOf(Spec):
     def check_value(self, value, path):
         mapping = as_map(value, path)
         if len(mapping) < self.min_items:
-            fail(path, f"needs at least {self.min_items} {self.noun}")
+            fail(path, _too_few(self.min_items, self.noun))
         if self.keys is not None:
             reject_unknown(mapping, self.keys, path, self.key_noun)
         return {self._key(key, path): self.item.check(item, join(path, key))

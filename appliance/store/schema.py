@@ -282,13 +282,16 @@ def defaults() -> dict:
 def merge(base: dict, patch: dict) -> dict:
     """``base`` with ``patch`` laid over it: maps merge key by key, lists and values replace.
 
+    A menu action (a map with an ``action`` key) replaces the old one whole: its fields depend on
+    its kind, so a ``submenu`` laid over a ``queue`` must not keep the old ``queue`` field.
+
     >>> merge({"web": {"host": "a", "port": 1}}, {"web": {"port": 2}})
     {'web': {'host': 'a', 'port': 2}}
     """
     out = copy.deepcopy(base)
     for key, value in patch.items():
         old = out.get(key)
-        both_maps = isinstance(old, dict) and isinstance(value, dict)
+        both_maps = isinstance(old, dict) and isinstance(value, dict) and "action" not in value
         out[key] = merge(old, value) if both_maps else copy.deepcopy(value)
     return out
 

@@ -1,0 +1,43 @@
+"""Time as the appliance writes it: seconds since the epoch <-> ISO 8601 UTC with milliseconds.
+
+Pure functions with no clock and no imports from the appliance, so the engine can use them too.
+The canonical form ``2026-11-23T09:15:02.125Z`` has a fixed width, so such strings sort in time
+order; the call log relies on that for its range queries.
+
+>>> iso(parse("2026-11-23T10:15:02.125+01:00"))
+'2026-11-23T09:15:02.125Z'
+>>> iso(parse("2026-11-23"))
+'2026-11-23T00:00:00.000Z'
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def iso(ts: float) -> str:
+    """``ts`` (seconds since the epoch) as ``YYYY-MM-DDTHH:MM:SS.mmmZ``, rounded to the millisecond."""
+    moment = _EPOCH + timedelta(milliseconds=round(ts * 1000))
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def parse(text: str) -> float:
+    """Seconds since the epoch from an ISO 8601 date or time.
+
+    A date alone means UTC midnight; a time without an offset is taken as UTC. Raises ValueError
+    with an example of what is accepted.
+    """
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except (AttributeError, ValueError):
+        raise ValueError(f"{text!r} is not a date or time; use e.g. 2026-11-23 or "
+                         "2026-11-23T09:15:02.125Z") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return (moment - _EPOCH).total_seconds()
+
+
+def canonical(text: str) -> str:
+    """Any accepted date or time text in the canonical form (``parse`` then ``iso``)."""
+    return iso(parse(text))
