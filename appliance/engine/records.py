@@ -1,17 +1,13 @@
 """Call records exactly as contracts.md names their fields, built from a Call."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
+from appliance import timefmt
 from appliance.engine.calls import Call
 
 
 def iso(ts: float | None) -> str | None:
-    """Seconds since the epoch as ISO 8601 UTC with milliseconds: ``2026-11-23T09:15:02.125Z``."""
-    if ts is None:
-        return None
-    moment = datetime.fromtimestamp(round(ts, 3), timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    """``timefmt.iso``, passing None through (a field not reached yet)."""
+    return None if ts is None else timefmt.iso(ts)
 
 
 def _seconds(value: float | None) -> float | None:

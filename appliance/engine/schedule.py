@@ -8,6 +8,8 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def _hhmm(text: str) -> time:
+    if text == "24:00":
+        return time.max          # an end of day: open until midnight
     hours, minutes = text.split(":")
     return time(int(hours), int(minutes))
 

@@ -63,15 +63,31 @@ def estimate_all(eng) -> dict[str, float | None]:
 
 
 class _Plan:
-    """One queue's forward play and the callers counted ahead so far."""
+    """One queue's operators, summed up once: free now, first to be free, staffed, cycle."""
 
     def __init__(self, eng, queue: str, operators: dict):
         conf = eng.queue_conf(queue)
         handle = eng.handle_times.mean(queue, conf["default_handle_s"])
-        free_at = [_free_at(eng, op, queue, handle) for op in operators.values()]
-        self.forward = ewt.ForwardPlay(free_at, handle + conf["wrapup_s"], eng.now)
+        self.cycle, self.staffed = handle + conf["wrapup_s"], len(operators)
         self.ids = set(operators)
         self.ahead = 0.0
+        fixed, talking, self.free_now = [], [], 0
+        for op in operators.values():
+            self._place(eng, op, queue, conf["wrapup_s"], handle, fixed, talking)
+        self.first = ewt.first_free(fixed, talking)
+
+    def _place(self, eng, op, queue, wrapup, handle, fixed, talking) -> None:
+        state = op.state(eng.now)
+        call = eng.calls.get(op.call_id) if op.call_id else None
+        if state in (OpState.AVAILABLE, OpState.RINGING):
+            self.free_now += 1
+        elif state is OpState.WRAPUP:
+            fixed.append(max(0.0, (op.wrapup_until or eng.now) - eng.now))
+        elif call is not None and call.talk_started_at is not None:
+            elapsed = eng.now - call.talk_started_at + (call.ring_s or 0.0)
+            talking.append((eng.handle_times.remaining(queue, elapsed, handle), wrapup))
+        else:                                   # off hook, or dialling a callback: half a call
+            talking.append((ewt.Remaining(None, handle / 2), wrapup))
 
     def share_of(self, their_staff: dict) -> float:
         """How much one caller of a queue with ``their_staff`` weighs on this queue's operators."""
@@ -80,23 +96,8 @@ class _Plan:
         return len(self.ids.intersection(their_staff)) / len(their_staff)
 
     def wait(self) -> float:
-        """The wait of the next member of this queue."""
-        return self.forward.wait(self.ahead)
-
-
-def _free_at(eng, op, queue: str, handle: float) -> float:
-    """When ``op`` will next be free to take a call, as far as the engine can tell."""
-    state = op.state(eng.now)
-    wrapup = eng.queue_conf(queue)["wrapup_s"]
-    if state in (OpState.AVAILABLE, OpState.RINGING):
-        return eng.now
-    if state is OpState.WRAPUP:
-        return max(eng.now, op.wrapup_until or eng.now)
-    call = eng.calls.get(op.call_id) if op.call_id else None
-    if call is not None and call.talk_started_at is not None:
-        elapsed = eng.now - call.talk_started_at
-        return eng.now + eng.handle_times.residual(queue, elapsed, handle) + wrapup
-    return eng.now + handle / 2 + wrapup
+        """The wait of the next member of this queue, with ``ahead`` callers before them."""
+        return ewt.expected_wait(self.ahead, self.free_now, self.first, self.cycle, self.staffed)
 
 
 def announce(eng, call: Call, first: bool = False) -> None:

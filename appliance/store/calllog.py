@@ -116,6 +116,35 @@ def _attempt_rows(record: dict) -> list[tuple]:
     return rows
 
 
+def _closed_after_crash(record: dict) -> dict:
+    """A provisional record finished as the daemon would have, had it not been cut off."""
+    moments = [record.get(k) for k in TIME_COLUMNS] + \
+              [a.get(k) for a in record.get("ring_attempts") or [] for k in ("started_at", "ended_at")]
+    last = max(m for m in moments if m)
+    for attempt in record.get("ring_attempts") or []:
+        if attempt.get("result") is None:
+            attempt["result"], attempt["ended_at"] = "cancelled", last
+    return {**record, "ended_at": last, "outcome": record.get("outcome") or "failed",
+            "hangup_by": record.get("hangup_by") or "system"}
+
+
+def _still_pending(asked: list[dict], children: list[tuple], max_attempts: int) -> list[dict]:
+    tries: dict[str, list[str]] = {}
+    for parent, outcome in children:
+        tries.setdefault(parent, []).append(outcome)
+    pending = []
+    for record in asked:
+        outcomes = tries.get(record["id"], [])
+        failed = sum(o in ("callback_failed", "failed") for o in outcomes)
+        if "callback_answered" in outcomes or failed >= max_attempts or not record.get("queue"):
+            continue
+        pending.append({"id": record["id"], "number": record["callback_number"],
+                        "queue": record["queue"], "language": record["language"],
+                        "queued_at": timefmt.parse(record["queued_at"] or record["started_at"]),
+                        "attempts": failed})
+    return pending
+
+
 class CallLog:
     """Call records in one SQLite file, safe against power cuts; share one object between threads.
 
@@ -270,6 +299,29 @@ class CallLog:
         with self._lock, self._guard("computing report figures"):
             return callstats.compute(self._conn, bound(since), bound(until), service_level_s,
                                      missed_rings_flag)
+
+    # ---- what a restart recovers ------------------------------------------------------------
+
+    def close_unfinished(self) -> list[str]:
+        """Close records left provisional by a power cut or a kill: outcome ``failed``, ended at
+        the last moment the record knows of. Returns their ids (for the log)."""
+        rows = self._query("SELECT record FROM calls WHERE ended_at IS NULL", {}, "reading calls")
+        closed = [_closed_after_crash(json.loads(text)) for (text,) in rows]
+        if closed:
+            self.write_many(closed)
+        return [record["id"] for record in closed]
+
+    def pending_callbacks(self, max_attempts: int, since=None) -> list[dict]:
+        """Callbacks promised and not yet served or given up (the engine's ``restore_callback``
+        input), from inbound ``callback_requested`` records and their dial-back records."""
+        params = {"since": bound(since)}
+        asked = self._query("SELECT record FROM calls WHERE outcome = 'callback_requested' AND "
+                            "direction = 'inbound' AND (:since IS NULL OR started_at >= :since)",
+                            params, "reading callbacks")
+        children = self._query("SELECT parent_id, outcome FROM calls WHERE parent_id IS NOT NULL "
+                               "AND (:since IS NULL OR started_at >= :since)", params,
+                               "reading callbacks")
+        return _still_pending([json.loads(text) for (text,) in asked], children, max_attempts)
 
     def _query(self, sql: str, params: dict, doing: str) -> list[tuple]:
         with self._lock, self._guard(doing):

@@ -85,8 +85,10 @@ def _time_range(value: Any, path: str) -> list:
     if not (isinstance(value, list) and len(value) == 2):
         fail(path, f'must be a pair of times like ["09:00", "17:30"] (got {shown(value)})')
     for index, moment in enumerate(value):
-        if not isinstance(moment, str) or not _HHMM.fullmatch(moment):
-            fail(join(path, index), f"must be a time HH:MM from 00:00 to 23:59 (got {shown(moment)})")
+        midnight = index == 1 and moment == "24:00"          # "open until midnight"
+        if not isinstance(moment, str) or not (_HHMM.fullmatch(moment) or midnight):
+            fail(join(path, index), f"must be a time HH:MM from 00:00 to 23:59, or 24:00 as an end "
+                                    f"(got {shown(moment)})")
     if value[0] >= value[1]:
         fail(path, f"must start before it ends (got {shown(value)})")
     return value

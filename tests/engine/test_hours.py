@@ -46,3 +46,9 @@ def test_closed_caller_hanging_up_early_is_still_closed():
     rig.call_in()
     rig.send(ev.LineHungUp("line1"))
     assert (rig.record()["outcome"], rig.record()["hangup_by"]) == ("closed", "caller")
+
+
+def test_open_until_midnight():
+    s = Schedule({"timezone": "UTC", "weekly": {"sat": [["18:00", "24:00"]]}, "holidays": []})
+    assert s.is_open(ts("2026-11-28T23:59:30"))
+    assert not s.is_open(ts("2026-11-29T00:00:30"))

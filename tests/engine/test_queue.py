@@ -1,7 +1,9 @@
 """Waiting in line: arrival order, announcements, hold music, escalation, transfer, no operators."""
 from appliance import commands as cmd
 from appliance import events as ev
-from appliance.engine.ewt import ForwardPlay, HandleTimes, round_for_speech, simple_estimate
+import pytest
+
+from appliance.engine.ewt import HandleTimes, Remaining, expected_wait, first_free, round_for_speech, simple_estimate
 from tests.engine.rig import Rig
 
 ONE_OP = dict(operators=[{"id": "ann", "handset": 1, "queues": ["sales", "support"]}],
@@ -38,7 +40,7 @@ def test_position_and_wait_are_announced_again_every_announce_every_s():
     rig.prompt_done("line2")
     out = rig.advance(30)
     assert ("prompt", "queue_position") in rig.items(out)
-    assert rig.record()["announced_wait_s"] == 190.0      # the first one, unrounded (180 + wrap-up)
+    assert rig.record()["announced_wait_s"] == pytest.approx(190, abs=1)  # first, unrounded
 
 
 def test_caller_with_a_free_operator_is_rung_at_once_without_announcement():
@@ -120,9 +122,18 @@ def test_round_for_speech_never_says_something_absurd():
     assert {s: round_for_speech(s) for s in cases} == cases
 
 
-def test_forward_play_uses_each_operators_next_free_time():
-    forward = ForwardPlay([100.0, 130.0], 200, now=100.0)
-    assert [forward.wait(n) for n in (0, 1, 1.4, 2, 3)] == [0.0, 30.0, 30.0, 200.0, 230.0]
+def test_first_free_is_the_expected_minimum_not_the_minimum_of_expectations():
+    three = [(Remaining(None, 180.0), 0.0)] * 3
+    assert first_free([], three) == pytest.approx(60, rel=0.02)
+    assert first_free([30.0], []) == 30.0
+    assert first_free([], [(Remaining([100.0] * 5, None), 10.0)]) == pytest.approx(110, abs=1)
+    assert first_free([20.0], [(Remaining([100.0] * 5, None), 0.0)]) == pytest.approx(20, abs=0.5)
+
+
+def test_expected_wait_counts_free_operators_then_one_handle_per_staffed_operator():
+    assert expected_wait(0, 1, 50, 200, 2) == 0.0
+    assert expected_wait(1, 1, 50, 200, 2) == 50.0
+    assert expected_wait(3, 1, 50, 200, 2) == 250.0
     assert simple_estimate(3, 120, 2) == 180 and simple_estimate(3, 120, 0) is None
 
 
@@ -137,16 +148,19 @@ def test_callers_of_a_queue_sharing_operators_count_as_a_share():
     rig.press("1", "line2")                        # sales: ann and bob
     waits = {m["caller"]: m["estimate_s"] for q in rig.engine.snapshot(rig.now)["queues"].values()
              for m in q}
-    # Both queues: two operators each free in 90 s (half a handle). +1 is first; +2 counts +1 as
-    # half a caller ahead (one of support's two operators also serves sales), rounded to 0.
-    assert waits == {"+1": 90.0, "+2": 90.0}
+    # Each operator is off hook: half a default handle (90 s) left, exponential. Two operators:
+    # the first is free in 45 s. +2 (sales) counts +1 (support) as half a caller ahead, as one of
+    # support's two operators also serves sales: 45 + 0.5 x 180 / 2.
+    assert waits == {"+1": pytest.approx(45, abs=1), "+2": pytest.approx(90, abs=1)}
 
 
-def test_residual_talk_time_follows_how_long_the_call_has_lasted():
+def test_remaining_talk_time_follows_how_long_the_call_has_lasted():
     times = HandleTimes()
     for s in (60, 60, 60, 60, 60, 300, 300, 300, 300, 300):
         times.add("q", s)
     assert times.mean("q", 999) == 180
-    assert times.residual("q", 10, 999) == 170          # all ten calls are longer than 10 s
-    assert times.residual("q", 100, 999) == 200         # only the long ones remain
-    assert HandleTimes().residual("q", 170, 180) == 45  # no data: a quarter of the default at least
+    assert times.remaining("q", 10, 999).mean() == 170           # all ten calls are longer
+    assert times.remaining("q", 100, 999).mean() == 200          # only the long ones remain
+    assert times.remaining("q", 100, 999).survival(150) == 1.0
+    assert times.remaining("q", 100, 999).survival(250) == 0.0
+    assert HandleTimes().remaining("q", 170, 180).mean() == 45   # no data: a quarter at least

@@ -287,9 +287,11 @@ RULES = [
     ({"hours": {"weekly": {"mon": [["09:00", "09:00"]]}}},
      "Setting 'hours.weekly.mon[0]' must start before it ends (got [\"09:00\", \"09:00\"])"),
     ({"hours": {"weekly": {"tue": [["9:00", "17:00"]]}}},
-     "Setting 'hours.weekly.tue[0][0]' must be a time HH:MM from 00:00 to 23:59 (got \"9:00\")"),
-    ({"hours": {"weekly": {"tue": [["09:00", "24:00"]]}}},
-     "Setting 'hours.weekly.tue[0][1]' must be a time HH:MM from 00:00 to 23:59 (got \"24:00\")"),
+     "Setting 'hours.weekly.tue[0][0]' must be a time HH:MM from 00:00 to 23:59, or 24:00 as an end "
+     "(got \"9:00\")"),
+    ({"hours": {"weekly": {"tue": [["24:00", "24:00"]]}}},
+     "Setting 'hours.weekly.tue[0][0]' must be a time HH:MM from 00:00 to 23:59, or 24:00 as an end "
+     "(got \"24:00\")"),
     ({"hours": {"weekly": {"wed": [["09:00"]]}}},
      "Setting 'hours.weekly.wed[0]' must be a pair of times like [\"09:00\", \"17:30\"] (got [\"09:00\"])"),
     ({"hours": {"weekly": {"wed": "09:00-17:00"}}},

@@ -1,0 +1,285 @@
+"""Composition root: settings -> drivers (simulated or real) -> loop -> engine, for `run` and `sim`.
+
+This is the one module that knows every other one exists. It picks each driver named in the
+settings (only here), opens the call log, wires the loop, and runs it: on the wall clock until
+SIGTERM or Ctrl-C (``run``, the live ``sim`` demo), or on the simulated clock until a scenario has
+played out (``sim --fast``). Stopping always posts ``ShutdownRequested`` first, so every live call
+gets its call record before the log is closed.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import signal
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from appliance import timefmt
+from appliance.clock import RealClock, SimClock
+from appliance.engine import Engine
+from appliance.errors import ApplianceError, DriverNotBuilt
+from appliance.events import ShutdownRequested
+from appliance.loop import Loop, LoopStalled
+from appliance.store.calllog import CALLLOG_NAME, CallLog
+from appliance.store.settings import SettingsStore
+
+LOG_FILE = "appliance.log"
+SETTLE_LIMIT_S = 30 * 86400          # a --fast run must settle within 30 simulated days
+DEFAULT_START = "2026-11-23T09:00:00Z"
+
+log = logging.getLogger("appliance.daemon")
+
+
+@dataclass
+class Appliance:
+    """The wired appliance: its loop (owning the engine) and the call log it writes."""
+
+    loop: Loop
+    engine: Engine
+    calllog: object
+
+
+# -- ivr-appliance sim -----------------------------------------------------------------------
+
+def cmd_sim(args) -> int:
+    """The whole appliance on simulated hardware: a scenario (``--fast`` or live) or the demo."""
+    from hwsim import scenario as scenarios
+    from hwsim.demo import DEMO_SCENARIO
+    seed = args.seed if args.seed is not None else (0 if args.fast else random.randrange(2**31))
+    if args.scenario is not None:
+        scenario = scenarios.load(args.scenario, seed)
+    else:
+        scenario = scenarios.parse(DEMO_SCENARIO, seed)
+    data_dir = _data_dir(args.data_dir)
+    if args.fast:
+        return _sim_fast(scenario, seed, data_dir)
+    return _sim_live(scenario, seed, data_dir, quiet=args.quiet)
+
+
+def build_sim(scenario, clock, start: float, seed: int, calllog):
+    """The appliance on a simulated world built from ``scenario``: ``(appliance, world, tally)``.
+
+    Used by ``sim`` and by the benchmark; ``calllog`` is anything with ``write(record)``.
+    """
+    from hwsim.summary import OutcomeTally
+    from hwsim.world import SimWorld
+    engine = Engine(scenario.settings, seed=seed)
+    loop = Loop(engine, clock)
+    world = SimWorld(loop, scenario, start=start, seed=seed)
+    tally = OutcomeTally(calllog)
+    loop.connect(lines=world.lines, handsets=world.handsets, calllog=tally)
+    world.begin()
+    return Appliance(loop, engine, calllog), world, tally
+
+
+def run_scenario(appliance: Appliance, world, start: float, span_s: float) -> None:
+    """Run simulated time until everyone has called and every call and callback is over."""
+    engine, loop = appliance.engine, appliance.loop
+    try:
+        loop.run_until(lambda: world.finished() and engine.is_idle(),
+                       until=start + span_s + SETTLE_LIMIT_S)
+    except LoopStalled as exc:
+        raise LoopStalled(f"the simulation did not settle ({exc}): {_unsettled(appliance, world)}"
+                          ) from None
+
+
+def _unsettled(appliance: Appliance, world) -> str:
+    """What keeps the run from ending, in the words a technician reads the view in."""
+    snap = appliance.loop.snapshot()
+    lines = ", ".join(f"{line['id']} {line['state']}" for line in snap["lines"])
+    operators = ", ".join(f"{op['id']} {op['state']}" for op in snap["operators"])
+    off_hook = [h for h in range(1, world.handsets.count + 1) if world.handsets.is_off_hook(h)]
+    waiting = sum(len(q) for q in snap["queues"].values())
+    facts = (f"at {snap['now']} lines: {lines}; operators: {operators}; handsets off hook: "
+             f"{off_hook or 'none'}; waiting callers: {waiting}; "
+             f"pending callbacks: {len(snap['callbacks'])}")
+    if any(not line.idle for line in world.lines):
+        facts += ("; a caller and an operator who both wait for the other to hang up "
+                  "(talk_s null on both sides) never end")
+    return facts
+
+
+def _sim_fast(scenario, seed: int, data_dir: Path) -> int:
+    from hwsim.summary import format_summary
+    _log_to(data_dir / LOG_FILE, to_stderr=True)
+    start = scenario.start if scenario.start is not None else timefmt.parse(DEFAULT_START)
+    calllog = CallLog(data_dir / CALLLOG_NAME)
+    appliance, world, tally = build_sim(scenario, SimClock(start), start, seed, calllog)
+    wall = time.perf_counter()
+    try:
+        run_scenario(appliance, world, start, scenario_span_s(scenario))
+    finally:
+        _shut_down_here(appliance)
+    print(format_summary(tally, world, start, appliance.loop.now(), time.perf_counter() - wall))
+    _print_where(data_dir)
+    return _failures(appliance.loop)
+
+
+def scenario_span_s(scenario) -> float:
+    """Seconds from the scenario's start to its last possible arrival or fault."""
+    scripted = [spec.at_s for spec in scenario.callers] + [f.at_s for f in scenario.faults]
+    traffic = scenario.traffic.hours * 3600.0 if scenario.traffic else 0.0
+    return max([traffic, *scripted])
+
+
+def _sim_live(scenario, seed: int, data_dir: Path, quiet: bool) -> int:
+    from hwsim.summary import format_summary
+    from hwsim.view import LiveView
+    _log_to(data_dir / LOG_FILE, to_stderr=False)
+    start = time.time()
+    calllog = CallLog(data_dir / CALLLOG_NAME)
+    appliance, world, tally = build_sim(scenario, RealClock(), start, seed, calllog)
+    print(f"Simulated appliance running (seed {seed}); data in {data_dir}. Ctrl-C stops it.",
+          flush=True)
+    view = None if quiet else LiveView(appliance.loop.snapshot, sys.stdout)
+    serve(appliance, tick=view.tick if view else None)
+    print(format_summary(tally, world, start, time.time(), time.time() - start))
+    _print_where(data_dir)
+    return _failures(appliance.loop)
+
+
+def _print_where(data_dir: Path) -> None:
+    print(f"call log: {data_dir / CALLLOG_NAME}\n"
+          f"see it with: ivr-appliance calls --data-dir {data_dir}")
+
+
+def _failures(loop: Loop) -> int:
+    if loop.failures:
+        print(f"ivr-appliance sim: error: {loop.failures} internal failure(s) during the run "
+              "(tracebacks in the log)", file=sys.stderr)
+        return 1
+    return 0
+
+
+# -- ivr-appliance run -----------------------------------------------------------------------
+
+def cmd_run(args) -> int:
+    """The daemon on the hardware the settings describe, until SIGTERM or SIGINT."""
+    data_dir = _data_dir(args.data_dir)
+    settings = SettingsStore(data_dir).load()
+    _log_to(None, to_stderr=True)
+    engine = Engine(settings, seed=random.randrange(2**31))
+    loop = Loop(engine, RealClock())
+    lines = [build_line(settings, index, loop) for index in range(len(settings["lines"]))]
+    bank = build_handsets(settings, loop)
+    appliance = Appliance(loop, engine, CallLog(data_dir / CALLLOG_NAME))
+    loop.connect(lines=lines, handsets=bank, calllog=appliance.calllog)
+    log.info("running: lines %s, %d %s handsets; data in %s",
+             ", ".join(f"{line.id} ({cfg['driver']})" for line, cfg in zip(lines, settings["lines"])),
+             settings["handsets"]["count"], settings["handsets"]["driver"], data_dir)
+    serve(appliance)
+    return 0
+
+
+def build_line(settings: dict, index: int, scheduler):
+    """The driver for ``settings['lines'][index]``, or DriverNotBuilt naming the setting."""
+    cfg = settings["lines"][index]
+    if cfg["driver"] != "sim":
+        raise DriverNotBuilt(
+            f"Setting 'lines[{index}].driver' is '{cfg['driver']}' (line '{cfg['id']}'): this "
+            f"firmware does not include the {cfg['driver']} line driver yet; only 'sim' runs")
+    from hwsim.lines import SimLine
+    from hwsim.network import Network
+    from hwsim.speech import Speech
+    return SimLine(cfg["id"], scheduler, Network(), Speech(settings),
+                   settings["callbacks"]["answer_timeout_s"])
+
+
+def build_handsets(settings: dict, scheduler):
+    """The handset bank driver named by ``handsets.driver``, or DriverNotBuilt."""
+    cfg = settings["handsets"]
+    if cfg["driver"] != "sim":
+        raise DriverNotBuilt(
+            f"Setting 'handsets.driver' is '{cfg['driver']}': this firmware does not include the "
+            f"{cfg['driver']} handset driver yet; only 'sim' runs")
+    from hwsim.handsets import SimHandsets
+    from hwsim.people.operator import operators_from_settings
+    people = operators_from_settings(settings, cfg["sim_talk_s"], random.Random())
+    return SimHandsets(scheduler, people, cfg["count"])
+
+
+# -- running and stopping ----------------------------------------------------------------------
+
+class _StopSignal(BaseException):
+    """SIGINT or SIGTERM arrived: leave the serving loop and shut down cleanly."""
+
+
+def serve(appliance: Appliance, tick: Callable[[], None] | None = None) -> None:
+    """Run the loop on its thread until SIGTERM or SIGINT, calling ``tick`` once a second.
+
+    Call it from the main thread (signals are delivered there). The handlers raise instead of
+    setting an Event: an Event set from a handler can deadlock on the lock its own wait holds.
+    """
+    appliance.loop.start()
+    restore = _no_restore
+    try:
+        restore = _on_signals()
+        while True:
+            time.sleep(1.0)
+            if tick is not None:
+                tick()
+    except (_StopSignal, KeyboardInterrupt):
+        pass
+    finally:
+        restore()
+        _shut_down_threaded(appliance)
+
+
+def _on_signals() -> Callable[[], None]:
+    """Make SIGINT and SIGTERM raise _StopSignal; returns what puts the old handlers back."""
+    old = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    return lambda: [signal.signal(sig, previous) for sig, previous in old.items()]
+
+
+def _raise_stop(signum, frame) -> None:
+    raise _StopSignal(signum)
+
+
+def _no_restore() -> None:
+    """Nothing to put back (the handlers were not installed)."""
+
+
+def _shut_down_threaded(appliance: Appliance) -> None:
+    """End every live call (with its record), stop the loop thread, close drivers and the log."""
+    loop = appliance.loop
+    loop.post(ShutdownRequested("stopped by signal"))
+    loop.call_soon(loop.stop)                # after the shutdown has been handled
+    loop.join(timeout=10.0)
+    loop.close_drivers()
+    appliance.calllog.close()
+
+
+def _shut_down_here(appliance: Appliance) -> None:
+    """The same, for a loop that runs on this thread (``--fast``)."""
+    appliance.loop.post(ShutdownRequested("simulation finished"))
+    appliance.loop.drain()
+    appliance.loop.close_drivers()
+    appliance.calllog.close()
+
+
+def _data_dir(path: Path) -> Path:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ApplianceError(f"cannot create the data folder {path}: {exc.strerror}") from None
+    return path
+
+
+def _log_to(path: Path | None, to_stderr: bool) -> None:
+    """Everything from INFO up to ``path``; to stderr (if asked) errors only, or everything
+    from INFO up when there is no file (``run``, where systemd's journal keeps stderr)."""
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if path is not None:
+        handler = logging.FileHandler(path, encoding="utf-8")
+        handler.setFormatter(fmt)
+        root.addHandler(handler)
+    if to_stderr:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(logging.ERROR if path is not None else logging.INFO)
+        handler.setFormatter(fmt)
+        root.addHandler(handler)

@@ -1,0 +1,1 @@
+"""Line drivers: one phone line each (simulated, GSM module or analog voice modem)."""

@@ -1,0 +1,107 @@
+"""The simulated handset bank: desk phones with simulated operators sitting at them.
+
+``RingHandset(h)``: if someone present sits at handset h, they lift it (``HandsetOffHook``)
+after their ``answer_after_s``; ``StopRing`` cancels that. ``Bridge(line, h)``: the operator
+talks and puts the handset down (``HandsetOnHook``) after their talk time, if they have one.
+``Unbridge(line, h)`` while off hook: the operator hangs up a second later.
+
+Fault and diagnosis switches: ``lift(h)`` / ``put_down(h)`` move a handset's hook by hand (a
+handset left off hook is busy to the engine); an operator's ``present`` flag makes them walk
+away from the desk.
+
+Example::
+
+    bank = SimHandsets(loop, [SimOperator("ann", 1, answer_after_s=4, talk_s=60)], count=3)
+    loop.connect(lines=lines, handsets=bank, calllog=log)
+    bank.lift(2)          # someone took handset 2 off hook by hand
+"""
+from __future__ import annotations
+
+from appliance import commands as c
+from appliance.events import HandsetOffHook, HandsetOnHook
+from appliance.handsets.base import HandsetBank
+
+HANG_UP_AFTER_UNBRIDGE_S = 1.0
+
+
+class SimHandsets(HandsetBank):
+    """``count`` handsets; ``operators`` says who sits at which (others are empty desks)."""
+
+    def __init__(self, scheduler, operators, count: int) -> None:
+        self.count = count
+        self.operators = {op.handset: op for op in operators}
+        self._scheduler = scheduler
+        self._off_hook: set[int] = set()
+        self._pending: dict[int, object] = {}     # handset -> Handle of its next hook move
+        self._post = None
+        self._handlers = {c.RingHandset: self._ring, c.StopRing: self._stop_ring,
+                          c.Bridge: self._bridge, c.Unbridge: self._unbridge}
+
+    # -- HandsetBank interface -------------------------------------------------------------------
+
+    def start(self, post) -> None:
+        """Begin posting hook events into the loop."""
+        self._post = post
+
+    def execute(self, command: c.Command) -> None:
+        """Carry out RingHandset, StopRing, Bridge or Unbridge."""
+        self._handlers[type(command)](command)
+
+    def close(self) -> None:
+        """Cancel every pending hook move."""
+        for handset in list(self._pending):
+            self._cancel(handset)
+
+    # -- switches and state ----------------------------------------------------------------------
+
+    def is_off_hook(self, handset: int) -> bool:
+        """True while ``handset`` is lifted."""
+        return handset in self._off_hook
+
+    def all_on_hook(self) -> bool:
+        """True when every handset is down and no hook move is pending."""
+        return not self._off_hook and not self._pending
+
+    def lift(self, handset: int) -> None:
+        """Take ``handset`` off hook (an operator answering, or by hand)."""
+        self._cancel(handset)
+        if handset not in self._off_hook:
+            self._off_hook.add(handset)
+            self._post(HandsetOffHook(handset))
+
+    def put_down(self, handset: int) -> None:
+        """Put ``handset`` back on hook."""
+        self._cancel(handset)
+        if handset in self._off_hook:
+            self._off_hook.discard(handset)
+            self._post(HandsetOnHook(handset))
+
+    # -- commands --------------------------------------------------------------------------------
+
+    def _ring(self, command: c.RingHandset) -> None:
+        operator = self.operators.get(command.handset)
+        if operator is not None and operator.present and not self.is_off_hook(command.handset):
+            self._later(command.handset, operator.answer_after_s, self.lift)
+
+    def _stop_ring(self, command: c.StopRing) -> None:
+        if not self.is_off_hook(command.handset):
+            self._cancel(command.handset)
+
+    def _bridge(self, command: c.Bridge) -> None:
+        operator = self.operators.get(command.handset)
+        talk = operator.talk_duration() if operator is not None else None
+        if talk is not None:
+            self._later(command.handset, talk, self.put_down)
+
+    def _unbridge(self, command: c.Unbridge) -> None:
+        if self.is_off_hook(command.handset):
+            self._later(command.handset, HANG_UP_AFTER_UNBRIDGE_S, self.put_down)
+
+    def _later(self, handset: int, delay: float, move) -> None:
+        self._cancel(handset)
+        self._pending[handset] = self._scheduler.call_later(delay, lambda: move(handset))
+
+    def _cancel(self, handset: int) -> None:
+        handle = self._pending.pop(handset, None)
+        if handle is not None:
+            handle.cancel()

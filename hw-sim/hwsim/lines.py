@@ -1,0 +1,201 @@
+"""A simulated phone line: carries one simulated person's call to and from the appliance.
+
+Inbound, a caller arrives with ``offer(caller)``: a free line posts ``LineRinging``; a busy one
+gives the caller the busy tone and the appliance never hears of them (the summary counts them as
+blocked). ``Play`` lasts as long as the prompt-length table in ``hwsim.speech`` says, then
+``PromptDone`` follows (not for looping hold music); ``StopPlayback`` and a newer ``Play`` cancel
+it. ``Dial`` looks the number up in the simulated network: a person on another call gives
+``DialFailed(busy)`` after 3 s, one who never answers ``DialFailed(no_answer)`` after
+``callbacks.answer_timeout_s``, an unknown number ``DialFailed(failed)`` after 2 s, anyone else
+``CallAnswered`` after their ``answers_callback_after_s``.
+
+Fault switches (tests, scenario ``faults``, later the technician console): ``drop_call()`` loses
+the call in progress (``LineFailed(line, "dropped")``, then ``LineReady``: the line itself is
+fine); ``unplug()`` makes the line vanish like a pulled USB cable (``LineFailed(line,
+"unplugged")``, callers get busy, every command raises) until ``plug_in()`` (``LineReady``).
+
+Example::
+
+    line = SimLine("line1", loop, network, Speech(settings), answer_timeout_s=30)
+    loop.connect(lines=[line], handsets=bank, calllog=log)
+    line.offer(caller)
+"""
+from __future__ import annotations
+
+from appliance import commands as c
+from appliance.errors import DriverError
+from appliance.events import (CallAnswered, DialFailed, DigitPressed, LineFailed, LineHungUp,
+                              LineReady, LineRinging, PromptDone)
+from appliance.lines.base import Line
+from hwsim.network import Network
+from hwsim.speech import Speech
+
+BUSY_AFTER_S = 3.0
+UNOBTAINABLE_AFTER_S = 2.0
+
+
+class SimLine(Line):
+    """One simulated line; ``state`` is idle, ringing, connected, dialling or unplugged."""
+
+    def __init__(self, line_id: str, scheduler, network: Network, speech: Speech,
+                 answer_timeout_s: float) -> None:
+        self.id = line_id
+        self.state = "idle"
+        self.person = None
+        self._scheduler, self._network, self._speech = scheduler, network, speech
+        self._answer_timeout_s = answer_timeout_s
+        self._post = None
+        self._prompt_done = None        # Handle of the pending PromptDone
+        self._dialling = None           # Handle of the pending dial outcome
+        self._handlers = {
+            c.AnswerLine: self._answer, c.Hangup: self._hangup, c.Dial: self._dial,
+            c.Play: self._play, c.StopPlayback: self._stop_playback,
+            c.Bridge: self._bridge, c.Unbridge: self._unbridge,
+        }
+
+    @property
+    def idle(self) -> bool:
+        """True when no call is on the line and none is being dialled."""
+        return self.state in ("idle", "unplugged")
+
+    # -- Line interface --------------------------------------------------------------------------
+
+    def start(self, post) -> None:
+        """Begin posting events into the loop."""
+        self._post = post
+
+    def execute(self, command: c.Command) -> None:
+        """Carry out one engine command; an unplugged line raises like a vanished modem."""
+        if self.state == "unplugged":
+            raise DriverError(f"line {self.id}: device vanished (unplugged)")
+        self._handlers[type(command)](command)
+
+    def close(self) -> None:
+        """Forget the call in progress; nothing else to release."""
+        self._end_call()
+
+    # -- the person's side ---------------------------------------------------------------------
+
+    def offer(self, caller) -> bool:
+        """A caller dials in on this line; False (busy tone) unless the line is idle."""
+        if self.state != "idle" or caller.busy:
+            return False
+        self._attach(caller, "ringing")
+        self._post(LineRinging(self.id, caller.number))
+        return True
+
+    def press(self, person, key: str) -> None:
+        """``person`` pressed ``key``; heard only on a connected call."""
+        if person is self.person and self.state == "connected":
+            self._post(DigitPressed(self.id, key))
+
+    def hang_up_by(self, person) -> None:
+        """``person`` put their phone down."""
+        if person is self.person:
+            self._end_call()
+            self._post(LineHungUp(self.id))
+
+    # -- fault switches --------------------------------------------------------------------------
+
+    def drop_call(self) -> None:
+        """The network loses the call in progress (if any)."""
+        if not self.idle:
+            self._end_call()
+            self._post(LineFailed(self.id, "dropped"))
+            self._post(LineReady(self.id))
+
+    def unplug(self) -> None:
+        """The line's device vanishes: the call is lost and the line refuses all calls."""
+        self._end_call()
+        self.state = "unplugged"
+        self._post(LineFailed(self.id, "unplugged"))
+
+    def plug_in(self) -> None:
+        """The device is back; the line is idle again and says so."""
+        if self.state == "unplugged":
+            self.state = "idle"
+            self._post(LineReady(self.id))
+
+    # -- commands --------------------------------------------------------------------------------
+
+    def _answer(self, command: c.AnswerLine) -> None:
+        if self.state == "ringing":
+            self.state = "connected"
+
+    def _hangup(self, command: c.Hangup) -> None:
+        self._end_call()
+
+    def _play(self, command: c.Play) -> None:
+        self._cancel_prompt()
+        if self.state != "connected":
+            return
+        if not command.loop:
+            done = PromptDone(self.id, command.play_id)
+            self._prompt_done = self._scheduler.call_later(
+                self._speech.seconds(command.items), lambda: self._post(done))
+        self.person.hears(command.items)
+
+    def _stop_playback(self, command: c.StopPlayback) -> None:
+        self._cancel_prompt()
+
+    def _bridge(self, command: c.Bridge) -> None:
+        if self.state == "connected":
+            self.person.bridged()
+
+    def _unbridge(self, command: c.Unbridge) -> None:
+        """The operator left; the caller stays on the line until the engine says more."""
+
+    def _dial(self, command: c.Dial) -> None:
+        if self.state != "idle":
+            self._post(DialFailed(self.id, "failed"))
+            return
+        self.state = "dialling"
+        delay, outcome = self._dial_outcome(self._network.find(command.number))
+        self._dialling = self._scheduler.call_later(delay, outcome)
+
+    def _dial_outcome(self, person):
+        """(seconds, action) for dialling ``person``, as the far end would decide it."""
+        if person is None:
+            return UNOBTAINABLE_AFTER_S, lambda: self._dial_failed("failed")
+        if person.busy:
+            return BUSY_AFTER_S, lambda: self._dial_failed("busy")
+        after = person.answers_callback_after_s
+        if after is None or after >= self._answer_timeout_s:
+            return self._answer_timeout_s, lambda: self._dial_failed("no_answer")
+        return after, lambda: self._callee_answers(person)
+
+    def _callee_answers(self, person) -> None:
+        self._dialling = None
+        if person.busy:                         # they took another call while it rang
+            self._dial_failed("busy")
+            return
+        self._attach(person, "connected")
+        self._post(CallAnswered(self.id))
+
+    def _dial_failed(self, reason: str) -> None:
+        self._dialling = None
+        self.state = "idle"
+        self._post(DialFailed(self.id, reason))
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _attach(self, person, state: str) -> None:
+        self.person, self.state = person, state
+        person.joined(self)
+
+    def _end_call(self) -> None:
+        """Back to idle: no playback, no dial pending, nobody on the line."""
+        self._cancel_prompt()
+        if self._dialling is not None:
+            self._dialling.cancel()
+            self._dialling = None
+        person, self.person = self.person, None
+        if self.state != "unplugged":
+            self.state = "idle"
+        if person is not None:
+            person.left()
+
+    def _cancel_prompt(self) -> None:
+        if self._prompt_done is not None:
+            self._prompt_done.cancel()
+            self._prompt_done = None

@@ -1,0 +1,87 @@
+"""The composition root: drivers from settings, clean stops on signals, records for live calls."""
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from appliance import daemon
+from appliance.errors import DriverNotBuilt
+from appliance.store import schema
+from appliance.store.settings import SettingsStore
+from hwsim.handsets import SimHandsets
+from hwsim.lines import SimLine
+
+
+def settings_with(**patch):
+    return schema.validate(schema.merge(schema.defaults(), patch))
+
+
+@pytest.mark.parametrize("driver", ["sim800", "sim7600", "ec25", "v253"])
+def test_a_line_driver_not_in_this_firmware_is_named_with_its_setting(driver):
+    settings = settings_with(lines=[{"id": "line1", "driver": "sim"},
+                                    {"id": "gsm", "driver": driver, "port": "/dev/ttyUSB2"}])
+    assert isinstance(daemon.build_line(settings, 0, scheduler=None), SimLine)
+    with pytest.raises(DriverNotBuilt) as caught:
+        daemon.build_line(settings, 1, scheduler=None)
+    assert f"Setting 'lines[1].driver' is '{driver}' (line 'gsm')" in str(caught.value)
+
+
+def test_the_gpio_handset_driver_is_named_with_its_setting():
+    assert isinstance(daemon.build_handsets(settings_with(), scheduler=None), SimHandsets)
+    with pytest.raises(DriverNotBuilt, match="Setting 'handsets.driver' is 'gpio'"):
+        daemon.build_handsets(settings_with(handsets={"driver": "gpio"}), scheduler=None)
+
+
+def ivr(*args) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "appliance", *map(str, args)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_run_refuses_settings_naming_a_driver_it_does_not_have(tmp_path):
+    SettingsStore(tmp_path).save(schema.merge(schema.defaults(), {
+        "lines": [{"id": "gsm", "driver": "ec25", "port": "/dev/ttyUSB2"}]}))
+    out, err = ivr("run", "--data-dir", tmp_path).communicate(timeout=60)
+    assert err.strip().splitlines() == [
+        "ivr-appliance run: error: Setting 'lines[0].driver' is 'ec25' (line 'gsm'): this "
+        "firmware does not include the ec25 line driver yet; only 'sim' runs"]
+
+
+def wait_for_file_text(path, text, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while not (path.exists() and text in path.read_text()):
+        assert time.monotonic() < deadline, f"{text!r} never appeared in {path}"
+        time.sleep(0.05)
+
+
+def test_run_on_sim_hardware_stops_cleanly_on_sigterm(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "appliance", "run", "--data-dir", str(tmp_path)],
+                            stdout=subprocess.PIPE, stderr=open(tmp_path / "err.txt", "w"),
+                            text=True)
+    wait_for_file_text(tmp_path / "err.txt", "running: lines line1 (sim)")
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=15) == 0
+    assert "engine stopped" in (tmp_path / "err.txt").read_text()
+
+
+def test_a_live_sim_stopped_by_ctrl_c_writes_the_record_of_the_call_in_progress(tmp_path):
+    scenario = tmp_path / "one.json"
+    scenario.write_text(json.dumps({"callers": [{"at_s": 0, "number": "+441632960001",
+                                                 "keys": "1"}]}))
+    data = tmp_path / "data"
+    proc = ivr("sim", "--quiet", "--scenario", scenario, "--data-dir", data)
+    assert "Simulated appliance running" in proc.stdout.readline()
+    time.sleep(1.5)                                  # the caller is in the menu by now
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0, err
+    assert f"see it with: ivr-appliance calls --data-dir {data}" in out
+    calls = subprocess.run([sys.executable, "-m", "appliance", "calls", "--data-dir", str(data)],
+                           capture_output=True, text=True, check=True)
+    (record,) = json.loads(calls.stdout)
+    assert record["caller"] == "+441632960001" and record["ended_at"] is not None
+    assert record["hangup_by"] == "system"
