@@ -40,8 +40,15 @@ def give_back(eng, call: Call) -> None:
 
 
 def lose_line(eng, call: Call) -> None:
-    """An inbound call took the line reserved for this dial-back before it dialled."""
-    give_back(eng, call)
+    """An inbound call took the line reserved for this dial-back before it dialled: move to
+    another free line (the operator's phone keeps ringing), or give the request back."""
+    other = eng.free_line()                    # the lost line still counts as taken here
+    if other is None:
+        give_back(eng, call)
+        return
+    del eng.on_line[call.line]
+    call.line = other
+    eng.on_line[other] = call
 
 
 def operator_answered(eng, call: Call) -> None:

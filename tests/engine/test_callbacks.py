@@ -150,3 +150,23 @@ def test_callbacks_wait_for_opening_hours():
     assert rig.rung(out) == []
     out = rig.advance(16 * 3600)                     # Tuesday 09:00
     assert rig.rung(out) == [1]
+
+
+def test_an_inbound_call_on_the_reserved_line_moves_the_dial_back_without_re_ringing():
+    rig = long_wait()
+    request_callback(rig)
+    rig.send(ev.HandsetOnHook(1))                   # ann free: rung for the callback on line1
+    out = rig.call_in("+14", "line1")               # a new caller takes line1 first
+    assert rig.of(cmd.StopRing, out) == [] and rig.of(cmd.RingHandset, out) == []
+    out = rig.send(ev.HandsetOffHook(1))
+    assert rig.of(cmd.Dial, out) == [cmd.Dial("line2", "+12")]
+
+
+def test_with_no_other_line_the_dial_back_waits_for_one():
+    rig = long_wait(lines=[{"id": "line1", "driver": "sim"}, {"id": "line2", "driver": "sim"}])
+    request_callback(rig)
+    rig.send(ev.HandsetOnHook(1))
+    rig.call_in("+13", "line2")
+    out = rig.call_in("+14", "line1")
+    assert rig.of(cmd.StopRing, out) == [cmd.StopRing(1)]
+    assert rig.engine.snapshot(rig.now)["callbacks"][0]["in_progress"] is False

@@ -1,0 +1,40 @@
+"""A restart after a power cut: open records are closed, promised callbacks keep their place,
+and systemd hears that the daemon is ready and alive."""
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+
+from appliance.store.calllog import CallLog
+from tests.sim.test_daemon import wait_for_file_text
+from tests.store.test_recovery import record
+
+
+def test_run_closes_open_records_restores_callbacks_and_notifies_systemd(tmp_path):
+    data = tmp_path / "data"
+    with CallLog(data / "calls.sqlite3") as log:
+        log.write(record("cut", "2026-11-23T09:00:00.000Z"))          # provisional: power cut
+        log.write(record("owed", "2030-01-01T09:00:00.000Z", outcome="callback_requested",
+                         callback_number="+441632960077", ended_at="2030-01-01T09:01:00.000Z"))
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(str(tmp_path / "notify"))
+    notify.settimeout(20)
+    env = {"NOTIFY_SOCKET": str(tmp_path / "notify"), "WATCHDOG_USEC": "2000000",
+           "PATH": "/usr/bin:/bin"}
+    proc = subprocess.Popen([sys.executable, "-m", "appliance", "run", "--data-dir", str(data)],
+                            stdout=subprocess.DEVNULL, stderr=open(tmp_path / "err.txt", "w"), env=env)
+    try:
+        assert notify.recv(100) == b"READY=1"
+        assert notify.recv(100) == b"WATCHDOG=1"
+        wait_for_file_text(tmp_path / "err.txt", "1 callback(s) promised before the restart")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+        notify.close()
+    err = (tmp_path / "err.txt").read_text()
+    assert "closed 1 call record(s) left open by a power cut or crash (outcome failed): cut" in err
+    with CallLog(data / "calls.sqlite3") as log:
+        cut = next(r for r in log.calls() if r["id"] == "cut")
+    assert (cut["outcome"], cut["hangup_by"]) == ("failed", "system")
