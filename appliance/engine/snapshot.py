@@ -32,7 +32,8 @@ def _queues(eng, now: float) -> dict:
                         "caller": m.caller if m.kind == "caller" else m.number,
                         "position": i + 1,
                         "waited_s": round(now - m.rank[0], 1),
-                        "estimate_s": _rounded(estimates.get(m.id))}
+                        "estimate_s": _rounded(estimates.get(m.id)),
+                        "calling_back": m.kind == "callback" and m.dialback_id is not None}
                        for i, m in enumerate(members)]
     return found
 
@@ -41,9 +42,9 @@ def _rounded(value):
     return None if value is None else round(value, 1)
 
 
-def _callbacks(eng) -> list[dict]:
+def _callbacks(eng, now: float) -> list[dict]:
     return [{"id": r.id, "number": r.number, "queue": r.queue, "attempts": r.attempts,
-             "next_try_at": iso(r.eligible_at) if r.eligible_at else None,
+             "next_try_at": iso(r.eligible_at) if r.eligible_at > now else None,
              "in_progress": r.dialback_id is not None}
             for r in sorted(eng.requests.values(), key=lambda r: r.rank)]
 
@@ -64,5 +65,5 @@ def _operators(eng, now: float) -> list[dict]:
 def build(eng, now: float) -> dict:
     """The whole picture at ``now``; plain data, safe to hand to another thread."""
     return {"now": iso(now), "lines": _lines(eng), "queues": _queues(eng, now),
-            "callbacks": _callbacks(eng), "operators": _operators(eng, now),
+            "callbacks": _callbacks(eng, now), "operators": _operators(eng, now),
             "today": eng.today.on(eng.schedule.local_date(now))}

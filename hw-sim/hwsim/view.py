@@ -61,15 +61,17 @@ def _queues(queues: dict[str, list[dict]]) -> list[str]:
 def _queue_row(name: str, entry: dict) -> str:
     who = entry["caller"] or "withheld"
     kind = " (callback)" if entry["kind"] == "callback" else ""
+    outlook = "calling back now" if entry.get("calling_back") else f"est {_mmss(entry['estimate_s'])}"
     return (f"  {name:<10} {entry['position']:>2}. {who:<16}{kind:<11} "
-            f"waited {_mmss(entry['waited_s'])}  est {_mmss(entry['estimate_s'])}")
+            f"waited {_mmss(entry['waited_s'])}  {outlook}")
 
 
 def _callbacks(callbacks: list[dict]) -> list[str]:
     rows = ["", f"Pending callbacks ({len(callbacks)})"]
     for cb in callbacks[:MAX_ROWS]:
-        rows.append(f"  {cb['number']:<16} {cb['queue']:<10} attempts {cb['attempts']}"
-                    f"   next try {_clock(cb['next_try_at'])}")
+        when = ("calling now" if cb.get("in_progress") else
+                f"next try {_clock(cb['next_try_at'])}" if cb["next_try_at"] else "next free operator")
+        rows.append(f"  {cb['number']:<16} {cb['queue']:<10} attempts {cb['attempts']}   {when}")
     return rows + _more(len(callbacks))
 
 

@@ -67,3 +67,16 @@ def test_in_a_pipe_a_status_line_every_10_seconds():
         now[0] = float(second)
         view.tick()
     assert len(out.getvalue().splitlines()) == 3 and "\x1b" not in out.getvalue()
+
+
+def test_a_callback_being_dialled_says_so_instead_of_an_estimate():
+    snap = dict(SNAP, queues={"sales": [{"call_id": "x", "kind": "callback", "caller": "+447700900555",
+                                         "position": 1, "waited_s": 90.0, "estimate_s": 0.0,
+                                         "calling_back": True}]},
+                callbacks=[{"id": "x", "number": "+447700900555", "queue": "sales", "attempts": 0,
+                            "next_try_at": None, "in_progress": True},
+                           {"id": "y", "number": "+447700900556", "queue": "sales", "attempts": 0,
+                            "next_try_at": None, "in_progress": False}])
+    text = "\n".join(render(snap))
+    assert "waited  1:30  calling back now" in text
+    assert "attempts 0   calling now" in text and "attempts 0   next free operator" in text
