@@ -1,16 +1,12 @@
 """What a restart recovers from the call log: unfinished records closed, callbacks still owed."""
 from appliance.store.calllog import CallLog
+from tests.store.conftest import call_record
 
 
 def record(call_id, started, **fields):
-    base = {"id": call_id, "direction": "inbound", "parent_id": None, "line": "line1",
-            "caller": "+1", "language": "en", "started_at": started, "answered_at": started,
-            "ended_at": None, "menu_path": "1", "queue": "sales", "queued_at": started,
-            "position_at_entry": 1, "announced_wait_s": None, "wait_s": None,
-            "callback_offered": False, "callback_number": None, "operator": None, "handset": None,
-            "ring_attempts": [], "ring_s": None, "talk_s": None, "hold_s": None, "wrapup_s": None,
-            "outcome": None, "hangup_by": None, "recording": None, "voicemail": None}
-    return {**base, **fields}
+    """An inbound record that reached the sales queue (provisional unless ``ended_at`` is given)."""
+    base = dict(answered_at=started, queue="sales", queued_at=started, language="en", caller="+1")
+    return call_record(call_id, started, **{**base, **fields})
 
 
 def test_provisional_records_are_closed_as_failed_at_their_last_known_moment(tmp_path):
