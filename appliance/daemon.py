@@ -8,7 +8,9 @@ gets its call record before the log is closed.
 """
 from __future__ import annotations
 
+import json
 import logging
+import os
 import random
 import signal
 import sys
@@ -40,6 +42,7 @@ class Appliance:
     loop: Loop
     engine: Engine
     calllog: object
+    data_dir: Path | None = None
 
 
 # -- ivr-appliance sim -----------------------------------------------------------------------
@@ -164,11 +167,11 @@ def cmd_run(args) -> int:
     _log_to(None, to_stderr=True)
     calllog = CallLog(data_dir / CALLLOG_NAME)
     engine = Engine(settings, seed=random.randrange(2**31),
-                    pending_callbacks=recover(calllog, settings, time.time()))
+                    pending_callbacks=recover(calllog, settings, time.time(), data_dir))
     loop = Loop(engine, RealClock())
     lines = [build_line(settings, index, loop) for index in range(len(settings["lines"]))]
     bank = build_handsets(settings, loop)
-    appliance = Appliance(loop, engine, calllog)
+    appliance = Appliance(loop, engine, calllog, data_dir)
     loop.connect(lines=lines, handsets=bank, calllog=appliance.calllog)
     log.info("running: lines %s, %d %s handsets; data in %s",
              ", ".join(f"{line.id} ({cfg['driver']})" for line, cfg in zip(lines, settings["lines"])),
@@ -181,9 +184,14 @@ def cmd_run(args) -> int:
 CALLBACKS_KEPT_S = 7 * 86400         # a callback promised more than a week ago is not dialled
 
 
-def recover(calllog, settings: dict, now: float) -> list[dict]:
-    """After a restart: close records a power cut left open, and return the callbacks still owed
-    (they keep their place in line)."""
+UNSAVED_FILE = "unsaved-records.jsonl"
+
+
+def recover(calllog, settings: dict, now: float, data_dir: Path | None = None) -> list[dict]:
+    """After a restart: take back records the call log refused last time, close records a power
+    cut left open, and return the callbacks still owed (they keep their place in line)."""
+    if data_dir is not None:
+        _take_back_unsaved(calllog, data_dir / UNSAVED_FILE)
     closed = calllog.close_unfinished()
     if closed:
         log.warning("closed %d call record(s) left open by a power cut or crash (outcome failed): %s",
@@ -291,7 +299,35 @@ def _shut_down_threaded(appliance: Appliance) -> None:
     loop.call_soon(loop.stop)                # after the shutdown has been handled
     loop.join(timeout=10.0)
     loop.close_drivers()
+    _keep_unsaved(appliance)
     appliance.calllog.close()
+
+
+def _keep_unsaved(appliance: Appliance) -> None:
+    """Records the call log refused to the end (a full disk) go to a side file, taken back into
+    the log at the next start: a call never ends without its record."""
+    unsaved = appliance.loop.unsaved_records()
+    if not unsaved or appliance.data_dir is None:
+        return
+    path = appliance.data_dir / UNSAVED_FILE
+    try:
+        with open(path, "a", encoding="utf-8") as out:
+            out.writelines(json.dumps(record) + "\n" for record in unsaved)
+            out.flush()
+            os.fsync(out.fileno())
+    except OSError as exc:
+        log.error("%d call record(s) could not be saved anywhere: %s", len(unsaved), exc)
+        return
+    log.error("%d call record(s) the call log refused are kept in %s", len(unsaved), path)
+
+
+def _take_back_unsaved(calllog, path: Path) -> None:
+    if not path.exists():
+        return
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    calllog.write_many(records)
+    path.unlink()
+    log.warning("took %d call record(s) back into the call log from %s", len(records), path)
 
 
 def _shut_down_here(appliance: Appliance) -> None:

@@ -75,6 +75,7 @@ class Loop:
         self._lines: dict[str, Any] = {}
         self._handsets = None
         self._calllog = None
+        self._unsaved: dict[str, dict] = {}
         self._owner: int | None = None
         self._stopping = False
         self._routes = self._route_table()
@@ -302,11 +303,22 @@ class Loop:
         self.handle_event(TimerFired(key))
 
     def _write_record(self, command: c.WriteCallRecord) -> None:
-        try:
-            self._calllog.write(command.record)
-        except Exception as exc:
-            log.exception("call log write failed for %s", command.record.get("id"))
-            self._notice(c.Notice("error", f"call log: {exc}"))
+        """Write the record, and any that failed before (a full disk, a locked file): a record
+        that cannot be written now is kept in memory and written with the next one."""
+        self._unsaved[command.record["id"]] = command.record
+        for call_id, record in list(self._unsaved.items()):
+            try:
+                self._calllog.write(record)
+            except Exception as exc:
+                log.error("call log write failed for %s (%d record(s) kept in memory to retry): "
+                          "%s", call_id, len(self._unsaved), exc)
+                self._notices.append((self.clock.now(), "error", f"call log: {exc}"))
+                return
+            del self._unsaved[call_id]
+
+    def unsaved_records(self) -> list[dict]:
+        """Records the call log refused so far (retried with every write); empty when all is well."""
+        return list(self._unsaved.values())
 
     def _notice(self, command: c.Notice) -> None:
         level = logging.getLevelName(command.level.upper())

@@ -209,6 +209,22 @@ def test_handset_and_call_log_failures_become_notices():
     assert texts == ["handset bank: port gone", "call log: disk full"]
 
 
+def test_records_the_call_log_refused_are_kept_and_written_once_it_works_again():
+    log = Log(fail=True)
+    engine = ScriptEngine({ev.LineRinging: [c.WriteCallRecord({"id": "c1", "v": 1})],
+                           ev.DigitPressed: [c.WriteCallRecord({"id": "c2", "v": 1}),
+                                             c.WriteCallRecord({"id": "c1", "v": 2})]})
+    loop = sim_loop(engine, calllog=log)
+    loop.post(ev.LineRinging("line1", None))
+    loop.drain()
+    assert loop.unsaved_records() == [{"id": "c1", "v": 1}]
+    log.fail = False                                  # the disk has room again
+    loop.post(ev.DigitPressed("line1", "1"))
+    loop.drain()
+    assert loop.unsaved_records() == []
+    assert {r["id"]: r for r in log.records} == {"c1": {"id": "c1", "v": 2}, "c2": {"id": "c2", "v": 1}}
+
+
 def test_an_engine_exception_is_counted_and_the_next_event_still_handled():
     engine = ScriptEngine(fail_on=(ev.DigitPressed,))
     loop = sim_loop(engine)

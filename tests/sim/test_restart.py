@@ -38,3 +38,19 @@ def test_run_closes_open_records_restores_callbacks_and_notifies_systemd(tmp_pat
     with CallLog(data / "calls.sqlite3") as log:
         cut = next(r for r in log.calls() if r["id"] == "cut")
     assert (cut["outcome"], cut["hangup_by"]) == ("failed", "system")
+
+
+def test_records_the_log_refused_to_the_end_are_kept_aside_and_taken_back(tmp_path):
+    from types import SimpleNamespace
+
+    from appliance import daemon
+    from appliance.store import schema
+    kept = SimpleNamespace(unsaved_records=lambda: [record("late", "2026-11-23T09:00:00.000Z",
+                                                           ended_at="2026-11-23T09:03:00.000Z",
+                                                           outcome="answered")])
+    daemon._keep_unsaved(daemon.Appliance(kept, None, None, tmp_path))
+    assert (tmp_path / daemon.UNSAVED_FILE).exists()
+    with CallLog(tmp_path / "calls.sqlite3") as log:
+        daemon.recover(log, schema.defaults(), 0.0, tmp_path)
+        assert [r["id"] for r in log.calls()] == ["late"]
+    assert not (tmp_path / daemon.UNSAVED_FILE).exists()
