@@ -197,6 +197,14 @@ def _on_transfer(eng, e: ev.TransferRequested) -> None:
 
 def _on_settings(eng, e: ev.SettingsChanged) -> None:
     eng.apply_settings(e.settings)
+    fallback = e.settings["menu"]["fallback"]
+    for name in eng.book.names():
+        if name not in e.settings["queues"] and eng.book.members(name):
+            target = fallback.get("queue") or next(iter(e.settings["queues"]))
+            eng.notice(f"queue {name} was removed; its {len(eng.book.members(name))} waiting "
+                       f"caller(s) move to {target}, keeping their places", "warning")
+            for member in list(eng.book.members(name)):
+                waiting.move_to(eng, member, target)
 
 
 def _on_shutdown(eng, e: ev.ShutdownRequested) -> None:

@@ -61,6 +61,7 @@ class EngineCore:
         self.settings = settings
         self.schedule = Schedule(settings["hours"])
         self.lines = [line["id"] for line in settings["lines"]]
+        self.queue_confs = {**getattr(self, "queue_confs", {}), **settings["queues"]}
         if hasattr(self, "ops"):
             self.ops.reload(settings)
             for name in settings["queues"]:
@@ -70,8 +71,9 @@ class EngineCore:
             self.book = QueueBook(settings["queues"])
 
     def queue_conf(self, name: str) -> dict:
-        """The settings of queue ``name``."""
-        return self.settings["queues"][name]
+        """The settings of queue ``name``; a queue removed while callers wait keeps its last
+        settings until they have been moved on."""
+        return self.queue_confs[name]
 
     def restore_callback(self, pending: dict) -> None:
         """Put back a callback promised before a restart (from the call log), at its old place."""

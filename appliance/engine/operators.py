@@ -112,7 +112,13 @@ class OperatorPool:
             if conf["id"] not in old:
                 op.paused = conf.get("paused", False)
             self.by_id[op.id] = op
-        self.by_handset = {op.handset: op for op in self.by_id.values()}
+        for op in old.values():
+            if op.id not in self.by_id and (op.ringing_for or op.call_id):
+                op.enabled, op.queues = False, ()      # removed mid-call: gone once idle
+                self.by_id[op.id] = op
+        self.by_handset = {}
+        for op in sorted(self.by_id.values(), key=lambda o: not o.enabled):
+            self.by_handset.setdefault(op.handset, op)
 
     def in_queue(self, queue: str) -> list[Operator]:
         """Operators who serve ``queue``, in handset order."""

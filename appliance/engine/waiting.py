@@ -138,14 +138,17 @@ def on_announce_timer(eng, call: Call) -> None:
         eng.call_timer(call, "announce", eng.queue_conf(call.queue)["announce_every_s"])
 
 
-def move_to(eng, call: Call, queue: str) -> None:
-    """Move a waiting caller to another queue; their rank (and so their priority) goes along."""
-    stop_rings(eng, call)
-    eng.book.remove(call)
-    call.queue = queue
-    call.tried_handsets.clear()
-    eng.book.add(call)
-    _arm_escalation(eng, call)
+def move_to(eng, member, queue: str) -> None:
+    """Move a waiting caller or callback request to another queue; their rank (and so their
+    priority) goes along."""
+    if member.kind == "caller":
+        stop_rings(eng, member)
+    eng.book.remove(member)
+    member.queue = queue
+    member.tried_handsets.clear()
+    eng.book.add(member)
+    if member.kind == "caller":
+        _arm_escalation(eng, member)
 
 
 def on_escalate(eng, call: Call) -> None:

@@ -162,3 +162,19 @@ def test_handset_without_operator_is_reported_not_crashed():
     rig = Rig()
     out = rig.send(ev.HandsetOffHook(9))
     assert "handset 9" in rig.of(cmd.Notice, out)[0].text
+
+
+def test_an_operator_removed_mid_call_finishes_the_call_then_is_gone():
+    rig = Rig()
+    rig.call_in()
+    rig.press("1")
+    rig.send(ev.HandsetOffHook(1))                 # ann talks
+    without_ann = make_settings(operators=[{"id": "bob", "handset": 2, "queues": ["sales"]},
+                                           {"id": "cat", "handset": 3, "queues": ["support"]}])
+    rig.send(ev.SettingsChanged(without_ann))
+    assert rig.op_state("ann") == "disabled"
+    rig.advance(30)
+    rig.send(ev.HandsetOnHook(1))
+    assert (rig.record()["outcome"], rig.record()["hangup_by"]) == ("answered", "operator")
+    rig.send(ev.SettingsChanged(without_ann))
+    assert "ann" not in {o["id"] for o in rig.engine.snapshot(rig.now)["operators"]}

@@ -4,7 +4,7 @@ from appliance import events as ev
 import pytest
 
 from appliance.engine.ewt import HandleTimes, Remaining, expected_wait, first_free, round_for_speech, simple_estimate
-from tests.engine.rig import Rig
+from tests.engine.rig import Rig, make_settings
 
 ONE_OP = dict(operators=[{"id": "ann", "handset": 1, "queues": ["sales", "support"]}],
               handsets={"count": 1},
@@ -164,3 +164,21 @@ def test_remaining_talk_time_follows_how_long_the_call_has_lasted():
     assert times.remaining("q", 100, 999).survival(150) == 1.0
     assert times.remaining("q", 100, 999).survival(250) == 0.0
     assert HandleTimes().remaining("q", 170, 180).mean() == 45   # no data: a quarter at least
+
+
+def test_removing_a_queue_moves_its_waiting_callers_to_the_fallback_keeping_places():
+    rig = busy_rig()
+    rig.call_in("+12", "line2")
+    rig.press("2", "line2")                         # waits in support
+    settings = make_settings(operators=[{"id": "ann", "handset": 1, "queues": ["sales"]}],
+                             handsets={"count": 1},
+                             lines=[{"id": f"line{i}", "driver": "sim"} for i in range(1, 5)],
+                             menu={"root": {"prompt": "menu_main", "options": {
+                                 "1": {"action": "queue", "queue": "sales"}}}})
+    del settings["queues"]["support"]
+    out = rig.send(ev.SettingsChanged(settings))
+    assert "queue support was removed" in rig.of(cmd.Notice, out)[0].text
+    assert [m["caller"] for m in rig.engine.snapshot(rig.now)["queues"]["sales"]] == ["+12"]
+    rig.advance(61)                                 # announcements go on with sales' settings
+    out = rig.send(ev.HandsetOnHook(1)) + rig.advance(10)
+    assert rig.of(cmd.RingHandset, out) == [cmd.RingHandset(1, "+12")]
