@@ -79,6 +79,28 @@ class Unbridge:
 
 
 @dataclass(frozen=True, slots=True)
+class StartRecording:
+    """Record ``line`` to ``path`` (relative to the data folder) as 8 kHz WAV.
+
+    ``kind`` is ``call`` (both directions, ``stereo`` or mixed, until StopRecording) or
+    ``voicemail`` (the caller only; ends by itself after ``max_s`` or ``silence_end_s`` of
+    silence, and the driver then posts RecordingDone).
+    """
+    line: str
+    path: str
+    kind: str
+    max_s: float | None = None
+    silence_end_s: float | None = None
+    stereo: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StopRecording:
+    """Stop recording ``line`` and close the file."""
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class StartTimer:
     """Post TimerFired(key) at time ``at``; a timer with the same key is replaced."""
     key: tuple
@@ -105,4 +127,5 @@ class Notice:
 
 
 Command = (AnswerLine | Hangup | Dial | Play | StopPlayback | RingHandset | StopRing | Bridge
-           | Unbridge | StartTimer | CancelTimer | WriteCallRecord | Notice)
+           | Unbridge | StartRecording | StopRecording | StartTimer | CancelTimer
+           | WriteCallRecord | Notice)

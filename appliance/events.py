@@ -44,6 +44,15 @@ class PromptDone:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordingDone:
+    """A voicemail recording on ``line`` ended by itself: ``reason`` is silence or max_length."""
+    line: str
+    path: str
+    seconds: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class LineHungUp:
     """The far end on ``line`` hung up."""
     line: str
@@ -111,6 +120,7 @@ class ShutdownRequested:
     reason: str = "shutdown"
 
 
-Event = (LineRinging | CallAnswered | DialFailed | DigitPressed | PromptDone | LineHungUp
+Event = (LineRinging | CallAnswered | DialFailed | DigitPressed | PromptDone | RecordingDone
+         | LineHungUp
          | LineFailed | LineReady | HandsetOffHook | HandsetOnHook | TimerFired | OperatorPaused
          | OperatorUnpaused | TransferRequested | SettingsChanged | ShutdownRequested)

@@ -261,6 +261,7 @@ class Loop:
         return {
             c.AnswerLine: self._to_line, c.Hangup: self._to_line, c.Dial: self._to_line,
             c.Play: self._to_line, c.StopPlayback: self._to_line,
+            c.StartRecording: self._to_line, c.StopRecording: self._to_line,
             c.RingHandset: self._to_handsets, c.StopRing: self._to_handsets,
             c.Bridge: self._to_both, c.Unbridge: self._to_both,
             c.StartTimer: self._start_timer, c.CancelTimer: self._cancel_timer,

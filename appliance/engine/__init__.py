@@ -8,8 +8,9 @@
 from __future__ import annotations
 
 from appliance import events as ev
-from appliance.commands import Unbridge
-from appliance.engine import dialback, ending, inbound, offer, serving, snapshot, waiting
+from appliance.commands import StopRecording, Unbridge
+from appliance.engine import (dialback, ending, inbound, offer, serving, snapshot, voicemail,
+                              waiting)
 from appliance.engine.calls import CallState
 from appliance.engine.core import EngineCore
 
@@ -55,9 +56,22 @@ def _on_digit(eng, e: ev.DigitPressed) -> None:
         return
     handler = {_S.MENU: inbound.on_digit, _S.QUEUED: offer.on_queued_digit,
                _S.CB_CONFIRM: offer.on_digit, _S.CB_ENTRY: offer.on_digit,
-               _S.CB_INTRO: dialback.on_digit}.get(call.state)
+               _S.CB_INTRO: dialback.on_digit, _S.VM_RECORDING: _end_message}.get(call.state)
     if handler is not None:
         handler(eng, call, e.key)
+
+
+def _end_message(eng, call, key: str) -> None:
+    """# ends a voicemail message at once."""
+    if key == "#":
+        eng.emit(StopRecording(call.line))
+        voicemail.on_done(eng, call)
+
+
+def _on_recording_done(eng, e: ev.RecordingDone) -> None:
+    call = _call_on(eng, e.line)
+    if call is not None and call.state is _S.VM_RECORDING:
+        voicemail.on_done(eng, call)
 
 
 def _on_prompt_done(eng, e: ev.PromptDone) -> None:
@@ -67,7 +81,8 @@ def _on_prompt_done(eng, e: ev.PromptDone) -> None:
     handler = {_S.MENU: inbound.on_prompt_done, _S.CLOSED: inbound.on_last_message_done,
                _S.GOODBYE: inbound.on_last_message_done, _S.QUEUED: waiting.on_prompt_done,
                _S.CB_CONFIRM: offer.on_prompt_done, _S.CB_ENTRY: offer.on_prompt_done,
-               _S.CB_THANKS: offer.on_thanks_done, _S.CB_INTRO: dialback.on_intro_done}.get(call.state)
+               _S.CB_THANKS: offer.on_thanks_done, _S.CB_INTRO: dialback.on_intro_done,
+               _S.VM_GREETING: voicemail.on_prompt_done}.get(call.state)
     if handler is not None:
         handler(eng, call)
 
@@ -85,6 +100,8 @@ def _gone(eng, call, outcome: str, by: str) -> None:
         ending.end_call(eng, call, "closed", by)
     elif state is _S.CB_THANKS:
         ending.end_call(eng, call, "callback_requested", by)
+    elif state is _S.VM_RECORDING:
+        voicemail.on_hung_up(eng, call, by)
     elif state in (_S.QUEUED, _S.CB_CONFIRM, _S.CB_ENTRY):
         call.wait_s = eng.now - call.queued_at
         ending.end_call(eng, call, outcome or "abandoned_queue", by)
@@ -149,6 +166,7 @@ _CALL_TIMERS = {
     "menu": inbound.on_timeout, "announce": waiting.on_announce_timer,
     "ring": serving.on_ring_timeout, "dialogue": offer.on_timeout,
     "escalate": waiting.on_escalate, "intro": dialback.on_intro_timeout,
+    "voicemail": voicemail.on_overdue,
 }
 
 
@@ -217,6 +235,9 @@ def _on_shutdown(eng, e: ev.ShutdownRequested) -> None:
             dialback.failed(eng, call, "the appliance stopped")
         elif call.state is _S.CB_THANKS:
             ending.hang_up(eng, call, "callback_requested")
+        elif call.state is _S.VM_RECORDING:
+            eng.emit(StopRecording(call.line))
+            ending.hang_up(eng, call, "voicemail")
         else:
             if call.queued_at is not None:
                 call.wait_s = eng.now - call.queued_at
@@ -230,7 +251,7 @@ def _on_shutdown(eng, e: ev.ShutdownRequested) -> None:
 
 _HANDLERS = {
     ev.LineRinging: _on_ringing, ev.DigitPressed: _on_digit, ev.PromptDone: _on_prompt_done,
-    ev.LineHungUp: _on_hung_up, ev.LineFailed: _on_line_failed, ev.LineReady: _on_line_ready,
+    ev.RecordingDone: _on_recording_done, ev.LineHungUp: _on_hung_up, ev.LineFailed: _on_line_failed, ev.LineReady: _on_line_ready,
     ev.CallAnswered: _on_answered, ev.DialFailed: _on_dial_failed,
     ev.HandsetOffHook: _on_off_hook, ev.HandsetOnHook: _on_on_hook, ev.TimerFired: _on_timer,
     ev.OperatorPaused: _on_paused, ev.OperatorUnpaused: _on_unpaused,

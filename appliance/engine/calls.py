@@ -16,6 +16,8 @@ class CallState(Enum):
     CB_CONFIRM = "cb_confirm"          # callback: number read back, 1 to confirm, 2 to change
     CB_ENTRY = "cb_entry"              # callback: keying a number, ending with #
     CB_THANKS = "cb_thanks"            # callback booked; hearing the thanks before hang-up
+    VM_GREETING = "vm_greeting"        # voicemail: hearing the prompt and the beep
+    VM_RECORDING = "vm_recording"      # voicemail: speaking after the beep
     RING_OPERATOR = "ring_operator"    # dial-back: ringing the operator first
     DIALLING = "dialling"              # dial-back: operator on the handset, customer's phone rings
     CB_INTRO = "cb_intro"              # dial-back: customer answered, hearing "press 1"
@@ -29,8 +31,10 @@ DIALBACK_STATES = frozenset({CallState.RING_OPERATOR, CallState.DIALLING, CallSt
 
 _S = CallState
 ALLOWED: dict[CallState, frozenset[CallState]] = {
-    _S.MENU: frozenset({_S.MENU, _S.GOODBYE, _S.QUEUED, _S.ENDED}),
-    _S.CLOSED: frozenset({_S.ENDED}),
+    _S.MENU: frozenset({_S.MENU, _S.GOODBYE, _S.QUEUED, _S.VM_GREETING, _S.ENDED}),
+    _S.CLOSED: frozenset({_S.VM_GREETING, _S.ENDED}),
+    _S.VM_GREETING: frozenset({_S.VM_RECORDING, _S.ENDED}),
+    _S.VM_RECORDING: frozenset({_S.GOODBYE, _S.ENDED}),
     _S.GOODBYE: frozenset({_S.ENDED}),
     _S.QUEUED: frozenset({_S.CB_CONFIRM, _S.CB_ENTRY, _S.TALKING, _S.GOODBYE, _S.ENDED}),
     _S.CB_CONFIRM: frozenset({_S.CB_ENTRY, _S.CB_THANKS, _S.QUEUED, _S.TALKING, _S.ENDED}),

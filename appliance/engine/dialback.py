@@ -64,7 +64,13 @@ def callee_answered(eng, call: Call) -> None:
     call.answered_at = eng.now
     call.move(CallState.CB_INTRO)
     call.tries = 0
-    eng.play(call, [("prompt", "callback_intro")])
+    eng.play(call, _intro(eng))
+
+
+def _intro(eng) -> list:
+    notice = eng.settings["recording"]
+    return [("prompt", "callback_intro")] + \
+        ([("prompt", notice["notice_prompt"])] if notice["enabled"] else [])
 
 
 def on_intro_done(eng, call: Call) -> None:
@@ -78,7 +84,7 @@ def on_intro_timeout(eng, call: Call) -> None:
     if call.tries >= eng.settings["menu"]["max_tries"]:
         failed(eng, call, "no_answer")
     else:
-        eng.play(call, [("prompt", "callback_intro")])
+        eng.play(call, _intro(eng))
 
 
 def on_digit(eng, call: Call, key: str) -> None:
@@ -88,6 +94,8 @@ def on_digit(eng, call: Call, key: str) -> None:
     eng.cancel_call_timer(call, "intro")
     eng.stop_playback(call)
     eng.emit(cmd.Bridge(call.line, call.handset))
+    from appliance.engine.voicemail import start_call_recording
+    start_call_recording(eng, call)
     call.move(CallState.TALKING)
     call.talk_started_at = eng.now
     call.hold_s = 0.0

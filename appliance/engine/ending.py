@@ -45,6 +45,8 @@ def end_talk(eng, call: Call, by: str) -> None:
     call.add_talk(eng.now)
     op = eng.ops.by_id.get(call.operator)
     eng.emit(cmd.Unbridge(call.line, call.handset))
+    if call.recording is not None:
+        eng.emit(cmd.StopRecording(call.line))
     outcome = "answered" if call.direction == "inbound" else "callback_answered"
     if by != "caller":
         eng.emit(cmd.Hangup(call.line))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from appliance import commands as cmd
-from appliance.engine import menu, waiting
+from appliance.engine import menu, voicemail, waiting
 from appliance.engine.calls import Call, CallState
 from appliance.engine.ending import hang_up
 
@@ -24,7 +24,9 @@ def on_ringing(eng, line: str, caller: str | None) -> None:
     call.answered_at = eng.now
     eng.count("calls")
     if open_now:
-        eng.play(call, [("prompt", eng.settings["menu"]["greeting"]), _prompt(eng, call)])
+        notice = eng.settings["recording"]
+        told = [("prompt", notice["notice_prompt"])] if notice["enabled"] else []
+        eng.play(call, [("prompt", eng.settings["menu"]["greeting"]), *told, _prompt(eng, call)])
     else:
         eng.play(call, [("prompt", eng.settings["hours"]["closed_prompt"])])
     eng.write(call)
@@ -58,6 +60,9 @@ def act(eng, call: Call, action: dict, key: str | None = None) -> None:
         return
     if kind == "goodbye":
         goodbye(eng, call, "abandoned_menu")
+        return
+    if kind == "voicemail":
+        voicemail.start(eng, call, "abandoned_menu")
         return
     if kind == "submenu":
         call.node_path += (key,)
@@ -97,6 +102,9 @@ def goodbye(eng, call: Call, outcome: str, prompt_key: str = "goodbye") -> None:
 
 
 def on_last_message_done(eng, call: Call) -> None:
-    """The closed message or the goodbye has been heard: hang up."""
+    """The closed message or the goodbye has been heard: hang up (or, closed, take a message)."""
+    if call.state is CallState.CLOSED and eng.settings["voicemail"]["when_closed"]:
+        voicemail.start(eng, call, "closed")
+        return
     outcome = "closed" if call.state is CallState.CLOSED else call.outcome
     hang_up(eng, call, outcome, "system")

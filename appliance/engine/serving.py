@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from appliance import commands as cmd
-from appliance.engine import dialback
+from appliance.engine import dialback, voicemail
 from appliance.engine.calls import Call, CallState, RingAttempt
 from appliance.engine.ending import stop_rings
 from appliance.engine.operators import choose
@@ -120,6 +120,7 @@ def _connect(eng, call: Call) -> None:
     eng.book.remove(call)
     eng.stop_playback(call)
     eng.emit(cmd.Bridge(call.line, call.handset))
+    voicemail.start_call_recording(eng, call)
     call.wait_s = eng.now - call.queued_at
     call.hold_s = call.hold_s or 0.0
     call.move(CallState.TALKING)

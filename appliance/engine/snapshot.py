@@ -8,7 +8,8 @@ from appliance.engine.records import iso
 _LINE_STATE = {
     CallState.MENU: "menu", CallState.CLOSED: "closed", CallState.GOODBYE: "menu",
     CallState.QUEUED: "waiting", CallState.CB_CONFIRM: "waiting", CallState.CB_ENTRY: "waiting",
-    CallState.CB_THANKS: "waiting", CallState.RING_OPERATOR: "dialling",
+    CallState.CB_THANKS: "waiting", CallState.VM_GREETING: "voicemail",
+    CallState.VM_RECORDING: "voicemail", CallState.RING_OPERATOR: "dialling",
     CallState.DIALLING: "dialling", CallState.CB_INTRO: "dialling", CallState.TALKING: "talking",
 }
 

@@ -43,6 +43,7 @@ ACTIONS: dict[str, tuple[dict, str]] = {
     "language": ({"language": Choice(REQUIRED, LANGUAGES, "the language of the prompts from now on")},
                  "switches the caller's prompts to `language` and plays this menu again"),
     "goodbye": ({}, "plays the goodbye prompt and hangs up"),
+    "voicemail": ({}, "the caller leaves a message after the beep (settings `voicemail`)"),
 }
 FALLBACK_KINDS = ("queue", "goodbye")
 
@@ -140,6 +141,23 @@ def _action_refs(action: dict, path: str) -> Iterator[tuple[str, str]]:
         yield join(path, "queue"), action["queue"]
     elif action["action"] == "submenu":
         yield from _node_refs(action["menu"], join(path, "menu"))
+
+
+def prompt_refs(menu: dict) -> Iterator[tuple[str, str]]:
+    """Every ``(key path, prompt key)`` the menu plays: greeting, retry prompts, nodes, messages."""
+    for name in ("greeting", "invalid_prompt", "timeout_prompt"):
+        yield join("menu", name), menu[name]
+    yield from _node_prompts(menu["root"], "menu.root")
+
+
+def _node_prompts(node: dict, path: str) -> Iterator[tuple[str, str]]:
+    yield join(path, "prompt"), node["prompt"]
+    for key, action in node["options"].items():
+        where = join(join(path, "options"), key)
+        if action["action"] == "message":
+            yield join(where, "prompt"), action["prompt"]
+        elif action["action"] == "submenu":
+            yield from _node_prompts(action["menu"], join(where, "menu"))
 
 
 def check_queue_refs(menu: dict, queues: dict) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import re
 from datetime import date
-from typing import Any, Callable
+from typing import Any, Callable, Collection, Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from appliance.errors import SettingsError
@@ -194,6 +194,22 @@ TOP = Record({
         "answer_timeout_s": Number(30, "seconds a dial-back rings before it counts as unanswered",
                                    low=10, high=120),
     }),
+    "recording": Record({
+        "enabled": Bool(False, "record conversations between callers and operators"),
+        "notice_prompt": Text("recording_notice", "prompt telling callers that calls are recorded, "
+                              "played after the greeting while recording is on", PROMPT_KEY),
+        "stereo": Bool(True, "caller and operator on separate channels (else mixed to one)"),
+        "keep_days": Int(90, "recordings and voicemail older than this are deleted", low=1,
+                         high=3650),
+        "min_free_mb": Int(200, "oldest recordings are deleted to keep this much disk free",
+                           low=50, high=100000),
+    }),
+    "voicemail": Record({
+        "when_closed": Bool(False, "outside opening hours, take a message after the closed prompt"),
+        "prompt": Text("voicemail_greeting", "prompt before the beep", PROMPT_KEY),
+        "max_s": Number(120, "longest message in seconds", low=10, high=600),
+        "silence_end_s": Number(5, "a message ends after this much silence", low=2, high=30),
+    }),
     "reports": Record({
         "service_level_s": Number(20, "target wait: calls answered within it count as in service "
                                   "level", low=1, high=600),
@@ -240,6 +256,24 @@ def _check_menu(doc: dict) -> None:
 
 
 CROSS_CHECKS = (_check_operators, _check_escalation, _check_menu)
+# settings outside the menu that name a prompt: (section, field)
+PROMPT_SETTINGS = (("hours", "closed_prompt"), ("recording", "notice_prompt"), ("voicemail", "prompt"))
+
+
+def prompt_refs(doc: dict) -> Iterator[tuple[str, str]]:
+    """Every ``(key path, prompt key)`` the settings name: the menu's, then the other sections'."""
+    yield from menu_schema.prompt_refs(doc["menu"])
+    for section, field in PROMPT_SETTINGS:
+        if section in doc:
+            yield join(section, field), doc[section][field]
+
+
+def check_prompt_refs(doc: dict, prompts: Collection[str]) -> None:
+    """A prompt that does not exist cannot be played: refuse it with the key path."""
+    for path, key in prompt_refs(doc):
+        if key not in prompts:
+            fail(path, f"names prompt '{key}', which does not exist (upload it for at least one "
+                       "language, or use a default prompt)")
 
 
 # ---- public API ---------------------------------------------------------------------------------
@@ -259,17 +293,22 @@ def migrate(doc: dict, migrations: dict[int, Callable[[dict], dict]] | None = No
     return doc
 
 
-def validate(doc: Any) -> dict:
+def validate(doc: Any, prompts: Collection[str] | None = None) -> dict:
     """The full normalised settings, or SettingsError naming the first key that is wrong.
 
     Missing keys are filled from the defaults (a queue given as ``{}`` gets every default);
-    unknown keys are errors. ``doc`` itself is never modified.
+    unknown keys are errors. ``doc`` itself is never modified. With ``prompts`` (the keys that
+    exist: ``appliance.audio.prompts.known_keys(data_dir)``), a setting naming another prompt is
+    refused; saving and importing pass it, loading does not, so that settings stay readable even
+    if an uploaded prompt is deleted (the prompt library then falls back, see docs/prompts.md).
     """
     if not isinstance(doc, dict):
         raise SettingsError(f"Settings must be one JSON object (got {shown(doc)})")
     normal = TOP.check(migrate(doc), "")
     for rule in CROSS_CHECKS:
         rule(normal)
+    if prompts is not None:
+        check_prompt_refs(normal, prompts)
     return normal
 
 

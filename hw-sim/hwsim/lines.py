@@ -25,7 +25,7 @@ from __future__ import annotations
 from appliance import commands as c
 from appliance.errors import DriverError
 from appliance.events import (CallAnswered, DialFailed, DigitPressed, LineFailed, LineHungUp,
-                              LineReady, LineRinging, PromptDone)
+                              LineReady, LineRinging, PromptDone, RecordingDone)
 from appliance.lines.base import Line
 from hwsim.network import Network
 from hwsim.speech import Speech
@@ -51,7 +51,9 @@ class SimLine(Line):
             c.AnswerLine: self._answer, c.Hangup: self._hangup, c.Dial: self._dial,
             c.Play: self._play, c.StopPlayback: self._stop_playback,
             c.Bridge: self._bridge, c.Unbridge: self._unbridge,
+            c.StartRecording: self._record, c.StopRecording: self._stop_recording,
         }
+        self._recording = None          # Handle of the pending RecordingDone (voicemail)
 
     @property
     def idle(self) -> bool:
@@ -145,6 +147,21 @@ class SimLine(Line):
     def _unbridge(self, command: c.Unbridge) -> None:
         """The operator left; the caller stays on the line until the engine says more."""
 
+    def _record(self, command: c.StartRecording) -> None:
+        """A voicemail ends when the caller has spoken and then been silent, or at ``max_s``;
+        a call recording runs until StopRecording (no audio is written by the simulator)."""
+        if command.kind != "voicemail" or self.state != "connected":
+            return
+        spoken = self.person.spec.message_s + command.silence_end_s
+        seconds, reason = (spoken, "silence") if spoken < command.max_s else (command.max_s, "max_length")
+        done = RecordingDone(self.id, command.path, seconds, reason)
+        self._recording = self._scheduler.call_later(seconds, lambda: self._post(done))
+
+    def _stop_recording(self, command: c.StopRecording) -> None:
+        if self._recording is not None:
+            self._recording.cancel()
+            self._recording = None
+
     def _dial(self, command: c.Dial) -> None:
         if self.state != "idle":
             self._post(DialFailed(self.id, "failed"))
@@ -186,6 +203,7 @@ class SimLine(Line):
     def _end_call(self) -> None:
         """Back to idle: no playback, no dial pending, nobody on the line."""
         self._cancel_prompt()
+        self._stop_recording(None)
         if self._dialling is not None:
             self._dialling.cancel()
             self._dialling = None

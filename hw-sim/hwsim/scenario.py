@@ -56,6 +56,7 @@ CALLER = {
     "answers_callback_after_s": (optional(seconds()), 5.0),
     "callback_number": (optional(phone_number), None),
     "talk_s": (optional(duration), _DEFAULT),
+    "message_s": (seconds(0, 600), 8.0),
 }
 TRAFFIC = {
     "calls_per_hour": (number(0.001, 3600, "calls per hour"), REQUIRED),

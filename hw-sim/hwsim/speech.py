@@ -27,6 +27,7 @@ any menu node's prompt (settings ``menu``)   4.0
 ``("prompt", "goodbye")``                    1.5
 any other prompt (menu messages)             3.0
 ``("music", "hold")`` (one pass)             30.0
+``("tone", "beep")``                         0.5
 ==========================================  =========
 """
 from __future__ import annotations
@@ -41,7 +42,7 @@ PROMPT_SECONDS = {
 }
 MENU_PROMPT_SECONDS = 4.0
 OTHER_PROMPT_SECONDS = 3.0
-ITEM_SECONDS = {"position": 1.5, "wait": 2.0, "music": 30.0}
+ITEM_SECONDS = {"position": 1.5, "wait": 2.0, "music": 30.0, "tone": 0.5}
 PHONE_DIGIT_SECONDS = 0.5
 
 

@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from appliance import timefmt
+
 ONE_OPERATOR = {"operators": [{"id": "ann", "name": "Ann", "handset": 1,
                                "queues": ["sales", "support"]}]}
 TWO_LINES = [{"id": "line1", "driver": "sim"}, {"id": "line2", "driver": "sim"}]
@@ -177,3 +179,15 @@ def test_faults_thrown_by_a_scenario(tmp_path):
     assert (back["line"], back["outcome"]) == ("line1", "callback_answered")
     assert back["started_at"] >= "2026-11-23T09:06:40"       # only once line1 is back
     assert not [r for r in records if r["caller"] == "+441632960003"]   # line2 was unplugged
+
+
+def test_a_closed_office_takes_a_voicemail(tmp_path):
+    records, _ = simulate(tmp_path, {
+        "start": "2026-11-22T10:00:00Z",
+        "settings": {"hours": {"weekly": {"mon": [["09:00", "17:00"]]}},
+                     "voicemail": {"when_closed": True, "silence_end_s": 3}},
+        "callers": [{"at_s": 0, "number": "+441632960001", "message_s": 12}]})
+    [record] = records
+    assert (record["outcome"], record["hangup_by"]) == ("voicemail", "system")
+    assert record["voicemail"] == f"voicemail/2026-11-22/{record['id']}.wav"
+    assert timefmt.parse(record["ended_at"]) - timefmt.parse(record["started_at"]) > 15

@@ -45,6 +45,10 @@ SPEC_DEFAULTS = {
     },
     "hours": {"timezone": "UTC", "weekly": None, "holidays": [], "closed_prompt": "closed"},
     "callbacks": {"max_attempts": 3, "retry_after_s": 300, "answer_timeout_s": 30},
+    "recording": {"enabled": False, "notice_prompt": "recording_notice", "stereo": True,
+                  "keep_days": 90, "min_free_mb": 200},
+    "voicemail": {"when_closed": False, "prompt": "voicemail_greeting", "max_s": 120,
+                  "silence_end_s": 5},
     "reports": {"service_level_s": 20, "missed_rings_flag": 5},
 }
 
@@ -239,7 +243,7 @@ RULES = [
      "Setting 'menu.root.options.0.action' cannot be 'back' in the root menu: there is no menu above it"),
     (root_with({"1": {"action": "dial"}}),
      "Setting 'menu.root.options.1.action' must be one of: queue, submenu, message, repeat, back, "
-     "language, goodbye (got \"dial\")"),
+     "language, goodbye, voicemail (got \"dial\")"),
     (root_with({"3": {"queue": "sales"}}), "Setting 'menu.root.options.3.action' is required"),
     (root_with({"1": {"action": "repeat", "queue": "sales"}}),
      "Setting 'menu.root.options.1.queue' is not a known setting"),

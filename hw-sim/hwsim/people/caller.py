@@ -11,7 +11,9 @@ sees barge-in exactly as with real people:
 - ``callback_confirm``: press 1 if the number read back is their callback number, else 2;
 - ``callback_enter_number``: key their callback number's digits and ``#``, 0.3 s apart;
 - ``callback_intro`` (they are the callee of a dial-back): press 1;
-- once bridged to an operator: talk, and hang up after ``talk_s`` if they have one.
+- once bridged to an operator: talk, and hang up after ``talk_s`` if they have one;
+- after a voicemail beep: speak for ``message_s`` seconds, then fall silent (the line's recorder
+  hears the silence and ends the message).
 
 Example::
 
@@ -45,6 +47,7 @@ class CallerSpec:
     answers_callback_after_s: float | None = 5.0
     callback_number: str | None = None
     talk_s: float | dict | None = None
+    message_s: float = 8.0          # how long they speak after a voicemail beep
 
 
 class SimCaller:
