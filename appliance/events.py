@@ -23,6 +23,14 @@ class CallAnswered:
 
 
 @dataclass(frozen=True, slots=True)
+class CalleeHeard:
+    """After CallAnswered, the line's voice detector judged who picked up: ``kind`` is
+    ``person`` (a short "hello?" then a pause), ``machine`` (a long greeting) or ``silent``."""
+    line: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
 class DialFailed:
     """The number dialled on ``line`` did not answer; ``reason`` is busy, no_answer or failed."""
     line: str
@@ -120,7 +128,7 @@ class ShutdownRequested:
     reason: str = "shutdown"
 
 
-Event = (LineRinging | CallAnswered | DialFailed | DigitPressed | PromptDone | RecordingDone
+Event = (LineRinging | CallAnswered | CalleeHeard | DialFailed | DigitPressed | PromptDone | RecordingDone
          | LineHungUp
          | LineFailed | LineReady | HandsetOffHook | HandsetOnHook | TimerFired | OperatorPaused
          | OperatorUnpaused | TransferRequested | SettingsChanged | ShutdownRequested)

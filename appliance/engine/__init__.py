@@ -135,6 +135,12 @@ def _on_answered(eng, e: ev.CallAnswered) -> None:
         dialback.callee_answered(eng, call)
 
 
+def _on_callee_heard(eng, e: ev.CalleeHeard) -> None:
+    call = _call_on(eng, e.line)
+    if call is not None and call.state is _S.CB_INTRO:
+        dialback.on_callee_heard(eng, call, e.kind)
+
+
 def _on_dial_failed(eng, e: ev.DialFailed) -> None:
     call = _call_on(eng, e.line)
     if call is not None and call.state is _S.DIALLING:
@@ -166,7 +172,7 @@ _CALL_TIMERS = {
     "menu": inbound.on_timeout, "announce": waiting.on_announce_timer,
     "ring": serving.on_ring_timeout, "dialogue": offer.on_timeout,
     "escalate": waiting.on_escalate, "intro": dialback.on_intro_timeout,
-    "voicemail": voicemail.on_overdue,
+    "voicemail": voicemail.on_overdue, "greet": dialback.on_greet_timeout,
 }
 
 
@@ -252,7 +258,8 @@ def _on_shutdown(eng, e: ev.ShutdownRequested) -> None:
 _HANDLERS = {
     ev.LineRinging: _on_ringing, ev.DigitPressed: _on_digit, ev.PromptDone: _on_prompt_done,
     ev.RecordingDone: _on_recording_done, ev.LineHungUp: _on_hung_up, ev.LineFailed: _on_line_failed, ev.LineReady: _on_line_ready,
-    ev.CallAnswered: _on_answered, ev.DialFailed: _on_dial_failed,
+    ev.CallAnswered: _on_answered, ev.CalleeHeard: _on_callee_heard,
+    ev.DialFailed: _on_dial_failed,
     ev.HandsetOffHook: _on_off_hook, ev.HandsetOnHook: _on_on_hook, ev.TimerFired: _on_timer,
     ev.OperatorPaused: _on_paused, ev.OperatorUnpaused: _on_unpaused,
     ev.TransferRequested: _on_transfer, ev.SettingsChanged: _on_settings,

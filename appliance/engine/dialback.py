@@ -59,11 +59,31 @@ def operator_answered(eng, call: Call) -> None:
     eng.write(call)
 
 
+GREET_WAIT_S = 2.5      # how long to let the customer say "hello?" before the intro
+
+
 def callee_answered(eng, call: Call) -> None:
-    """The customer picked up: tell them who calls and ask for 1 (a machine will not press it)."""
+    """The customer picked up: let them say "hello?" (the line's detector tells us, or a short
+    wait), then tell them who calls and ask for 1."""
     call.answered_at = eng.now
     call.move(CallState.CB_INTRO)
     call.tries = 0
+    eng.call_timer(call, "greet", GREET_WAIT_S)
+
+
+def on_callee_heard(eng, call: Call, kind: str) -> None:
+    """The detector's verdict: play the intro now. A machine hears it once, as a message, and
+    the attempt then counts as not answered (nobody will press 1)."""
+    if "greet" not in call.timers:
+        return
+    eng.cancel_call_timer(call, "greet")
+    if kind == "machine":
+        call.tries = eng.settings["menu"]["max_tries"] - 1
+    eng.play(call, _intro(eng))
+
+
+def on_greet_timeout(eng, call: Call) -> None:
+    """No verdict from the line (it has no detector, or the customer said nothing): go ahead."""
     eng.play(call, _intro(eng))
 
 
@@ -92,6 +112,7 @@ def on_digit(eng, call: Call, key: str) -> None:
     if key != "1":
         return
     eng.cancel_call_timer(call, "intro")
+    eng.cancel_call_timer(call, "greet")
     eng.stop_playback(call)
     eng.emit(cmd.Bridge(call.line, call.handset))
     from appliance.engine.voicemail import start_call_recording

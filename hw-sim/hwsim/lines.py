@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from appliance import commands as c
 from appliance.errors import DriverError
-from appliance.events import (CallAnswered, DialFailed, DigitPressed, LineFailed, LineHungUp,
+from appliance.events import (CalleeHeard, CallAnswered, DialFailed, DigitPressed, LineFailed, LineHungUp,
                               LineReady, LineRinging, PromptDone, RecordingDone)
 from appliance.lines.base import Line
 from hwsim.network import Network
@@ -32,6 +32,8 @@ from hwsim.speech import Speech
 
 BUSY_AFTER_S = 3.0
 UNOBTAINABLE_AFTER_S = 2.0
+HELLO_HEARD_S = 1.2              # a person says "hello?" and pauses
+MACHINE_HEARD_S = 3.6            # the voice detector calls a long greeting a machine
 
 
 class SimLine(Line):
@@ -188,6 +190,10 @@ class SimLine(Line):
             return
         self._attach(person, "connected")
         self._post(CallAnswered(self.id))
+        machine = person.spec.answering_machine
+        heard = CalleeHeard(self.id, "machine" if machine else "person")
+        self._scheduler.call_later(MACHINE_HEARD_S if machine else HELLO_HEARD_S,
+                                   lambda: self._post(heard) if self.person is person else None)
 
     def _dial_failed(self, reason: str) -> None:
         self._dialling = None

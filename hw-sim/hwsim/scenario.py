@@ -57,6 +57,7 @@ CALLER = {
     "callback_number": (optional(phone_number), None),
     "talk_s": (optional(duration), _DEFAULT),
     "message_s": (seconds(0, 600), 8.0),
+    "answering_machine": (boolean, False),
 }
 TRAFFIC = {
     "calls_per_hour": (number(0.001, 3600, "calls per hour"), REQUIRED),

@@ -87,7 +87,8 @@ def test_dial_back_rings_the_operator_first_then_dials_then_press_1_connects():
     out = rig.send(ev.HandsetOffHook(1))
     assert rig.of(cmd.Dial, out) == [cmd.Dial("line1", "+12")]
     rig.advance(5)
-    assert rig.items(rig.send(ev.CallAnswered("line1"))) == [("prompt", "callback_intro")]
+    assert rig.items(rig.send(ev.CallAnswered("line1"))) == []          # "hello?" first
+    assert rig.items(rig.send(ev.CalleeHeard("line1", "person"))) == [("prompt", "callback_intro")]
     rig.prompt_done("line1")
     out = rig.press("1", "line1")
     assert cmd.Bridge("line1", 1) in out
@@ -118,17 +119,42 @@ def test_busy_callee_is_retried_after_retry_after_s_up_to_max_attempts():
     assert rig.engine.is_idle()
 
 
-def test_answering_machine_never_presses_1_and_the_attempt_fails():
+def test_nobody_presses_1_after_three_intros_and_the_attempt_fails():
     rig = long_wait()
     request_callback(rig)
     rig.send(ev.HandsetOnHook(1))
     rig.send(ev.HandsetOffHook(1))
     rig.send(ev.CallAnswered("line1"))
+    assert rig.items(rig.advance(2.5)) == [("prompt", "callback_intro")]   # no detector verdict
     for _ in range(3):
         rig.prompt_done("line1")
         out = rig.advance(5)
     assert rig.of(cmd.Hangup, out) == [cmd.Hangup("line1")]
     assert dialbacks(rig)[0]["outcome"] == "callback_failed"
+
+
+def test_an_answering_machine_hears_the_intro_once_as_a_message():
+    rig = long_wait()
+    request_callback(rig)
+    rig.send(ev.HandsetOnHook(1))
+    rig.send(ev.HandsetOffHook(1))
+    rig.send(ev.CallAnswered("line1"))
+    rig.advance(1)
+    assert rig.items(rig.send(ev.CalleeHeard("line1", "machine"))) == [("prompt", "callback_intro")]
+    rig.prompt_done("line1")
+    out = rig.advance(5)
+    assert rig.of(cmd.Hangup, out) == [cmd.Hangup("line1")]
+    assert dialbacks(rig)[0]["outcome"] == "callback_failed"
+
+
+def test_a_customer_pressing_1_before_the_intro_is_connected_at_once():
+    rig = long_wait()
+    request_callback(rig)
+    rig.send(ev.HandsetOnHook(1))
+    rig.send(ev.HandsetOffHook(1))
+    rig.send(ev.CallAnswered("line1"))
+    assert cmd.Bridge("line1", 1) in rig.press("1", "line1")
+    assert rig.items(rig.advance(3)) == []
 
 
 def test_callback_keeps_its_place_before_callers_who_came_later():

@@ -97,8 +97,18 @@ def test_dialling_a_person(spec, busy, expected, after):
         rig.lines["line2"].offer(person)
     rig.execute(c.Dial("line1", "+441632960001"))
     rig.advance(120)
-    assert [(t, e) for t, e in rig.events() if e.line == "line1"] == [(after, expected)]
+    heard = [(after + 1.2, ev.CalleeHeard("line1", "person"))] \
+        if isinstance(expected, ev.CallAnswered) else []
+    assert [(t, e) for t, e in rig.events() if e.line == "line1"] == [(after, expected), *heard]
     assert (person.line is rig.lines["line1"]) == isinstance(expected, ev.CallAnswered)
+
+
+def test_an_answering_machine_is_heard_as_one():
+    rig = Rig()
+    rig.caller(number="+441632960001", answers_callback_after_s=2, answering_machine=True)
+    rig.execute(c.Dial("line1", "+441632960001"))
+    rig.advance(10)
+    assert [e for _, e in rig.events()] == [ev.CallAnswered("line1"), ev.CalleeHeard("line1", "machine")]
 
 
 def test_dialling_matches_numbers_by_their_digits():
@@ -106,7 +116,7 @@ def test_dialling_matches_numbers_by_their_digits():
     person = rig.caller(number="+441632960001", answers_callback_after_s=2)
     rig.execute(c.Dial("line1", "441632960001"))
     rig.advance(10)
-    assert rig.kinds() == [ev.CallAnswered("line1")] and person.line is rig.lines["line1"]
+    assert rig.kinds()[0] == ev.CallAnswered("line1") and person.line is rig.lines["line1"]
 
 
 def test_dialling_an_unknown_number_fails():

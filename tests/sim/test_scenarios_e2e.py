@@ -191,3 +191,17 @@ def test_a_closed_office_takes_a_voicemail(tmp_path):
     assert (record["outcome"], record["hangup_by"]) == ("voicemail", "system")
     assert record["voicemail"] == f"voicemail/2026-11-22/{record['id']}.wav"
     assert timefmt.parse(record["ended_at"]) - timefmt.parse(record["started_at"]) > 15
+
+
+def test_a_dial_back_that_reaches_an_answering_machine_is_tried_again(tmp_path):
+    records, _ = simulate(tmp_path, {
+        "settings": {**ONE_OPERATOR, "lines": TWO_LINES,
+                     "queues": {"sales": {"callback_offer_after_s": 0}},
+                     "callbacks": {"max_attempts": 2, "retry_after_s": 60}},
+        "operators": [{"id": "ann", "handset": 1, "answer_after_s": 2, "talk_s": 200}],
+        "callers": [{"at_s": 0, "number": "+441632960001", "keys": "1"},
+                    {"at_s": 10, "number": "+441632960002", "keys": "1", "accepts_callback": True,
+                     "answers_callback_after_s": 4, "answering_machine": True}]})
+    dials = [r for r in records if r["direction"] == "callback"]
+    assert [d["outcome"] for d in dials] == ["callback_failed", "callback_failed"]
+    assert by_caller(records, "+441632960002")["outcome"] == "callback_requested"

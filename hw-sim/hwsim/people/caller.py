@@ -10,7 +10,8 @@ sees barge-in exactly as with real people:
 - ``callback_offer``: press 1 if they accept callbacks;
 - ``callback_confirm``: press 1 if the number read back is their callback number, else 2;
 - ``callback_enter_number``: key their callback number's digits and ``#``, 0.3 s apart;
-- ``callback_intro`` (they are the callee of a dial-back): press 1;
+- ``callback_intro`` (they are the callee of a dial-back): press 1, unless their answering
+  machine took the call;
 - once bridged to an operator: talk, and hang up after ``talk_s`` if they have one;
 - after a voicemail beep: speak for ``message_s`` seconds, then fall silent (the line's recorder
   hears the silence and ends the message).
@@ -48,6 +49,7 @@ class CallerSpec:
     callback_number: str | None = None
     talk_s: float | dict | None = None
     message_s: float = 8.0          # how long they speak after a voicemail beep
+    answering_machine: bool = False  # a dial-back reaches their machine, not them
 
 
 class SimCaller:
@@ -112,7 +114,7 @@ class SimCaller:
             self._confirm(items, index)
         elif prompt == "callback_enter_number":
             self._key_number(start + REACTION_DELAY_S)
-        elif prompt == "callback_intro":
+        elif prompt == "callback_intro" and not self.spec.answering_machine:
             self._press_after(start + REACTION_DELAY_S, "1")
 
     def _choose_option(self, start: float) -> None:
