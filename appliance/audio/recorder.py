@@ -1,0 +1,73 @@
+"""Recording a line to WAV as the audio arrives: conversations (stereo or mixed) and voicemail.
+
+Files are 8 kHz 16-bit WAV under the data folder, written frame by frame; the stdlib ``wave``
+writer rewrites the header after every frame, so a power cut leaves a playable file of what was
+said up to then. A voicemail recorder also decides when the message is over: after
+``silence_end_s`` of silence following speech, or at ``max_s``.
+
+Example::
+
+    rec = VoicemailRecorder(data_dir / path, max_s=120, silence_end_s=5, vad=VoiceActivity())
+    for frame in caller_frames:
+        reason = rec.feed(frame)
+        if reason:                            # "silence" or "max_length"
+            post(RecordingDone(line, path, rec.close(), reason))
+            break
+"""
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import numpy as np
+
+from appliance.audio.vad import FRAME_BYTES, FRAME_S, MessageEnd, VoiceActivity
+
+RATE = 8000
+
+
+class CallRecorder:
+    """Both directions of a conversation: caller left and operator right, or mixed to one."""
+
+    def __init__(self, path: Path, stereo: bool = True):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path, self.stereo = path, stereo
+        self._wav = wave.open(str(path), "wb")
+        self._wav.setnchannels(2 if stereo else 1)
+        self._wav.setsampwidth(2)
+        self._wav.setframerate(RATE)
+        self.frames = 0
+
+    def feed(self, caller: bytes, operator: bytes = b"") -> None:
+        """Add 20 ms of each direction (a missing direction is silence)."""
+        a = np.frombuffer(caller.ljust(FRAME_BYTES, b"\0"), dtype="<i2")
+        b = np.frombuffer(operator.ljust(FRAME_BYTES, b"\0"), dtype="<i2")
+        if self.stereo:
+            out = np.column_stack((a, b)).astype("<i2")
+        else:
+            out = np.clip(a.astype(np.int32) + b, -32768, 32767).astype("<i2")
+        self._wav.writeframes(out.tobytes())
+        self.frames += 1
+
+    def close(self) -> float:
+        """Finish the file; returns its length in seconds."""
+        self._wav.close()
+        return self.frames * FRAME_S
+
+
+class VoicemailRecorder(CallRecorder):
+    """The caller's message only, ending by itself on silence or length."""
+
+    def __init__(self, path: Path, max_s: float, silence_end_s: float, vad: VoiceActivity):
+        super().__init__(path, stereo=False)
+        self.max_s = max_s
+        self._end = MessageEnd(vad, silence_end_s)
+
+    def feed(self, caller: bytes, operator: bytes = b"") -> str | None:
+        """Add 20 ms of the caller; returns ``"silence"`` or ``"max_length"`` when it is over."""
+        super().feed(caller)
+        if self._end.feed(caller.ljust(FRAME_BYTES, b"\0")):
+            return "silence"
+        if self.frames * FRAME_S >= self.max_s:
+            return "max_length"
+        return None
