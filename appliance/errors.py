@@ -27,3 +27,7 @@ class DriverNotBuilt(DriverError):
 
 class IllegalTransition(ApplianceError):
     """A call was asked to move between states the call model does not allow (a bug)."""
+
+
+class AudioError(ApplianceError, ValueError):
+    """Audio that cannot be used: not a WAV file, an unsupported encoding or rate, bad samples."""

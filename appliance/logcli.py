@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterable
 
 from appliance import timefmt
+from appliance.audio import prompts
 from appliance.errors import ApplianceError, SettingsError, StoreError
 from appliance.store import schema
 from appliance.store.calllog import CALL_FIELDS, CALLLOG_NAME, CallLog
@@ -201,7 +202,7 @@ def _import(store: SettingsStore, path: Path) -> str:
     """Check the whole file before touching the store, so a bad file changes nothing at all."""
     text = _read_text(path)
     try:
-        schema.validate(parse_settings(text))
+        schema.validate(parse_settings(text), prompts.known_keys(store.data_dir))
     except SettingsError as exc:
         raise SettingsError(f"{path}: {exc}; nothing was changed") from None
     try:

@@ -26,6 +26,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
+from appliance.audio import prompts
 from appliance.errors import ApplianceError, SettingsError, StoreError
 from appliance.store import schema
 
@@ -188,8 +189,11 @@ class SettingsStore:
         return doc if doc is not None else self._recover(problem)
 
     def save(self, doc: dict) -> dict:
-        """Validate ``doc`` and, only if all of it is valid, write it; returns the normalised doc."""
-        normal = schema.validate(doc)
+        """Validate ``doc`` and, only if all of it is valid, write it; returns the normalised doc.
+
+        Prompts the settings name must exist (default ones, or uploads in this data folder).
+        """
+        normal = schema.validate(doc, prompts.known_keys(self.data_dir))
         current, problem = self._read(self.path)
         if problem is not None:
             self._set_aside(problem)
