@@ -1,0 +1,169 @@
+"""DTMF receiver benchmark: speed per channel, the D1-D14 scorecard beside spandsp and multimon-ng,
+and talk-off per hour on the whole Debian corpus (shared/reference/dsp.md sections 8 and 9).
+
+Needs the Debian packages dev.sh installs (libspandsp2, multimon-ng, sox, espeak-ng, the Asterisk
+sounds, codec2-examples). Prints JSON. Run: python bench/dtmf_bench.py [--quick]
+(--quick: one speed run and the base corpus only, for a smoke check).
+"""
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from appliance.audio import dtmf, tones                             # noqa: E402
+from tests.audio import corpus, dcases                              # noqa: E402
+from tests.audio.peers import multimon_decode, spandsp_decode       # noqa: E402
+
+DECODERS = {"ours": dtmf.decode, "spandsp": spandsp_decode, "multimon": multimon_decode}
+FRAME = 160
+
+
+def speed_mix(minutes: float = 60.0, digits: int = 200) -> np.ndarray:
+    """Prompts, music and speech looped to ``minutes``, with ``digits`` keys spread over it."""
+    base = np.concatenate((corpus.prompts(), corpus.music(), corpus.speech()))
+    n = int(minutes * 60 * 8000)
+    mix = np.resize(base, n).astype(np.float64) * 10 ** (-10 / 20)
+    rng = np.random.default_rng(11)
+    for at in np.linspace(8000, n - 8000, digits).astype(int):
+        burst = tones.dtmf_burst(str(rng.choice(list(tones.KEYS))), 0.08, -12.0, rng=rng)
+        mix[at:at + len(burst)] += burst
+    return tones.to_int16(mix)
+
+
+def realtime_factor(samples: np.ndarray, runs: int) -> float:
+    """Audio seconds per CPU second for one channel fed 20 ms frames (median of ``runs``)."""
+    frames = [samples[i:i + FRAME] for i in range(0, len(samples) - FRAME + 1, FRAME)]
+    factors = []
+    for _ in range(runs):
+        rx = dtmf.DtmfReceiver()
+        start = time.process_time()
+        for frame in frames:
+            rx.feed(frame)
+        factors.append(len(frames) * 0.02 / (time.process_time() - start))
+    return round(statistics.median(factors))
+
+
+def spandsp_factor(samples: np.ndarray) -> float:
+    start = time.process_time()
+    spandsp_decode(samples)
+    return round(len(samples) / 8000 / (time.process_time() - start))
+
+
+def cell(cond: dcases.Condition, decoded: str) -> str:
+    """``found/sent`` (+ extra or wrong digits), or the number of false digits for a reject row."""
+    if not cond.expected:
+        return str(len(decoded))
+    found = dcases.matched(decoded, cond.expected)
+    extra = len(decoded) - found
+    return f"{found}/{len(cond.expected)}" + (f" +{extra}" if extra else "")
+
+
+def scorecard(conditions: list[dcases.Condition]) -> dict:
+    rows, passed = [], {name: 0 for name in DECODERS}
+    for cond in conditions:
+        row = {"case": cond.case, "condition": cond.label, "must": cond.must}
+        for name, decode in DECODERS.items():
+            decoded = decode(cond.samples)
+            row[name] = cell(cond, decoded)
+            passed[name] += cond.must and dcases.passes(cond, decoded)
+        rows.append(row)
+    return {"must_rows": sum(c.must for c in conditions), "must_passed": passed, "rows": rows}
+
+
+def d4_sweep() -> list[dcases.Condition]:
+    """Mitel test 3 style: one tone of keys 1,5,9,D offset 0.5 ... 4.0 % each way, 20 bursts."""
+    rng, out = np.random.default_rng(4), []
+    for key in "159D":
+        for side, name in ((0, "low"), (1, "high")):
+            for step in range(2, 17):
+                for sign in (1, -1):
+                    off = [0.0, 0.0]
+                    off[side] = sign * step * 0.0025
+                    x = dcases.bursts(key * 20, 0.05, 0.05, rng, -17.0, offsets=tuple(off))
+                    accept = abs(off[side]) <= 0.015
+                    out.append(dcases.Condition("D4", f"key {key} {name} {off[side]:+.2%}",
+                                                tones.to_int16(x), key * 20 if accept else "",
+                                                must=False))
+    return out
+
+
+def d4_edges(rows: list[dict]) -> dict:
+    """Per decoder, per tone and side: the largest offset still accepted by half the bursts."""
+    edges: dict = {name: {} for name in DECODERS}
+    for row in rows:
+        _, key, side, off = row["condition"].split()
+        for name in DECODERS:
+            value = row[name]
+            found = int(value.split("/")[0]) if "/" in value else int(value)
+            tone = f"{key}/{side}/{'+' if off.startswith('+') else '-'}"
+            if found >= 10:
+                edges[name][tone] = max(edges[name].get(tone, 0.0), abs(float(off.rstrip('%'))))
+    return edges
+
+
+def talkoff(quick: bool) -> dict:
+    """False digits on the corpus and its sox / μ-law variants, ours vs spandsp vs multimon-ng."""
+    bases = {"prompts": corpus.prompts(), "music": corpus.music(), "speech": corpus.speech(),
+             "espeak": corpus.synthetic()}
+    variants = [("original", None)] + ([] if quick else list(corpus.SOX_VARIANTS) + [("ulaw", "ulaw")])
+    totals = {name: 0 for name in DECODERS}
+    per_key = {name: {} for name in DECODERS}
+    seconds = 0.0
+    for label, effect in variants:
+        for source, x in bases.items():
+            y = x if effect is None else (corpus.ulaw_variant(x) if effect == "ulaw"
+                                          else corpus.sox_variant(x, effect))
+            seconds += len(y) / 8000
+            for name, decode in DECODERS.items():
+                for key in decode(y):
+                    totals[name] += 1
+                    per_key[name][key] = per_key[name].get(key, 0) + 1
+    hours = seconds / 3600
+    return {"hours": round(hours, 2), "false_digits": totals,
+            "per_hour": {k: round(v / hours, 3) for k, v in totals.items()}, "per_key": per_key}
+
+
+def talkdown() -> dict:
+    """D15: keys at -20 dBm0 per tone over prompt / music echo at several levels."""
+    out = {}
+    keys = tones.KEYS * 8
+    backgrounds = {"prompts": corpus.prompts(limit_s=120.0), "music": corpus.music(limit_s=120.0)}
+    for source, bg in backgrounds.items():
+        for level in (-35, -30, -25, -20):
+            x = dcases.bursts(keys, 0.05, 0.1, np.random.default_rng(5), -20.0)
+            y = tones.to_int16(x + bg[:len(x)] * 10 ** ((level - corpus.LEVEL_DBM0) / 20))
+            cond = dcases.Condition("D15", f"{source} at {level} dBm0", y, keys, must=False)
+            out[cond.label] = {name: cell(cond, decode(y)) for name, decode in DECODERS.items()}
+    return out
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    mix = speed_mix(5.0 if quick else 60.0)
+    silence = np.zeros(8000 * (60 if quick else 600), dtype=np.int16)
+    conditions = [c for case in dcases.CASES for c in dcases.build(case)]
+    conditions += dcases.d12_sweep(np.random.default_rng(4))
+    card = scorecard(conditions)
+    d4 = scorecard(d4_sweep())
+    result = {
+        "realtime_factor_per_channel": {
+            "mix_20ms_frames": realtime_factor(mix, 1 if quick else 5),
+            "silence_20ms_frames": realtime_factor(silence, 1 if quick else 5),
+            "spandsp_ctypes_20ms_chunks_mix": spandsp_factor(mix),
+            "mix_minutes": len(mix) / 8000 / 60},
+        "scorecard_must_rows": card["must_rows"], "scorecard_must_passed": card["must_passed"],
+        "d4_accept_edge_percent": d4_edges(d4["rows"]),
+        "talkoff": talkoff(quick), "talkdown": talkdown(), "scorecard": card["rows"],
+    }
+    print(json.dumps(result, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
