@@ -24,7 +24,7 @@ from typing import Iterable, Iterator
 
 from appliance import timefmt
 from appliance.errors import StoreError
-from appliance.store import callstats
+from appliance.store import callsearch, callstats
 from appliance.store.callstats import period_sql
 
 CALLLOG_NAME = "calls.sqlite3"
@@ -299,6 +299,41 @@ class CallLog:
         with self._lock, self._guard("computing report figures"):
             return callstats.compute(self._conn, bound(since), bound(until), service_level_s,
                                      missed_rings_flag)
+
+    def search(self, flt: callsearch.CallFilter, limit: int = 50, offset: int = 0) -> list[dict]:
+        """One page of the records matching ``flt``, newest first (the web page's call list)."""
+        where, params = flt.sql()
+        rows = self._query(callsearch.page_sql(where), {**params, "limit": limit, "offset": offset},
+                           "searching calls")
+        return [json.loads(text) for (text,) in rows]
+
+    def search_count(self, flt: callsearch.CallFilter) -> int:
+        """How many records match ``flt``."""
+        where, params = flt.sql()
+        return self._query(callsearch.count_sql(where), params, "counting calls")[0][0]
+
+    def search_all(self, flt: callsearch.CallFilter, batch: int = 1000) -> Iterator[dict]:
+        """Every record matching ``flt``, oldest first, read ``batch`` at a time (CSV export)."""
+        where, params = flt.sql()
+        params = {**params, "batch": batch, "after": "", "after_id": ""}
+        sql = callsearch.after_sql(where)
+        while True:
+            rows = self._query(sql, params, "exporting calls")
+            yield from (json.loads(text) for _, _, text in rows)
+            if len(rows) < batch:
+                return
+            params["after"], params["after_id"] = rows[-1][:2]
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection (the daemon) has written calls;
+        readers use it to know when figures they keep are out of date."""
+        return self._query("PRAGMA data_version", {}, "reading the log's version")[0][0]
+
+    def get(self, call_id: str) -> dict | None:
+        """The record with ``call_id``, or None."""
+        rows = self._query("SELECT record FROM calls WHERE id = :id", {"id": call_id},
+                           "reading a call")
+        return json.loads(rows[0][0]) if rows else None
 
     # ---- what a restart recovers ------------------------------------------------------------
 

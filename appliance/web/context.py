@@ -1,0 +1,132 @@
+"""What every route of the web page shares: the stores, the loop, the session guard and rendering.
+
+The web threads only read ``source.snapshot()`` and post events with ``source.post()``; the call
+log is a read-only ``CallLog`` of their own. Settings are validated and saved through the
+``SettingsStore`` and then posted to the loop as ``SettingsChanged``.
+"""
+from __future__ import annotations
+
+import functools
+import secrets
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import bottle
+
+from appliance.events import SettingsChanged
+from appliance.web.auth import Auth
+
+BROWSER_COOKIE = "ivr_browser"
+SESSION_COOKIE = "ivr_session"
+NOTICE_COOKIE = "ivr_notice"
+NAV = (("/", "Dashboard"), ("/calls", "Calls"), ("/reports", "Reports"),
+       ("/operators", "Operators"), ("/menu", "Voice menu"), ("/queues", "Queues"),
+       ("/hours", "Hours"), ("/prompts", "Prompts"), ("/system", "System"))
+
+
+@dataclass
+class WebContext:
+    """The appliance as the web page sees it. ``clock`` is injectable for tests."""
+
+    source: Any
+    store: Any
+    calllog: Any
+    data_dir: Path
+    auth: Auth
+    root: Path
+    version: str
+    clock: Callable[[], float] = time.time
+    started_at: float = field(default_factory=time.time)
+    templates: dict = field(default_factory=dict)
+    kept: dict = field(default_factory=dict)       # what routes keep between requests (caches)
+
+    # -- the request --------------------------------------------------------------------------
+
+    def client(self) -> str:
+        return bottle.request.remote_addr or "unknown"
+
+    def browser_id(self) -> str:
+        """A random id per browser (cookie); CSRF tokens are bound to it."""
+        env = bottle.request.environ
+        if "ivr.browser" not in env:
+            env["ivr.browser"] = bottle.request.get_cookie(BROWSER_COOKIE) or ""
+        if not env["ivr.browser"]:
+            env["ivr.browser"] = secrets.token_urlsafe(18)
+            set_cookie(BROWSER_COOKIE, env["ivr.browser"], None)
+        return env["ivr.browser"]
+
+    def csrf(self) -> str:
+        return self.auth.csrf_token(self.browser_id())
+
+    def logged_in(self) -> bool:
+        return self.auth.valid(bottle.request.get_cookie(SESSION_COOKIE), self.clock())
+
+    # -- rendering ------------------------------------------------------------------------------
+
+    def render(self, name: str, status: int = 200, **values) -> str:
+        """Template ``name`` with the values every page needs (CSRF token, navigation, notice)."""
+        bottle.response.status = status
+        page = {"csrf": self.csrf(), "nav": NAV, "path": bottle.request.path,
+                "logged_in": self.logged_in(), "notice": take_notice(),
+                "error": None, "error_at": None, "version": self.version}
+        return self._template(name).render(**{**page, **values})
+
+    def _template(self, name: str) -> bottle.SimpleTemplate:
+        if name not in self.templates:
+            self.templates[name] = bottle.SimpleTemplate(
+                name=name, lookup=[str(self.root / "templates")])
+        return self.templates[name]
+
+    # -- the appliance --------------------------------------------------------------------------
+
+    def snapshot(self) -> dict | None:
+        """The engine's picture, or None when the loop does not answer within 2 s."""
+        try:
+            return self.source.snapshot(timeout=2.0)
+        except Exception:                       # noqa: BLE001 - a stopped or stuck loop
+            return None
+
+    def save(self, doc: dict) -> dict:
+        """Validate and save the whole settings ``doc``, then hand it to the engine.
+
+        Raises SettingsError (naming the key) and changes nothing when any of it is wrong.
+        """
+        saved = self.store.save(doc)
+        self.source.post(SettingsChanged(saved))
+        return saved
+
+
+def set_cookie(name: str, value: str, max_age: int | None) -> None:
+    """HttpOnly, SameSite=Strict, whole site."""
+    bottle.response.set_cookie(name, value, path="/", httponly=True, samesite="strict",
+                               max_age=max_age)
+
+
+def install_routes(app: bottle.Bottle, ctx: WebContext, routes) -> None:
+    """Add a module's route table to ``app``: rows of ``(method, path, handler[, config])``;
+    each handler is called as ``handler(ctx, **url_args)``."""
+    for method, path, handler, *config in routes:
+        app.route(path, method, functools.partial(handler, ctx), name=handler.__name__,
+                  **(config[0] if config else {}))
+
+
+def flash(message: str) -> None:
+    """A notice for the next page this browser shows (a cookie, so no link can fake one)."""
+    set_cookie(NOTICE_COOKIE, urllib.parse.quote(message), 60)
+
+
+def take_notice() -> str:
+    """The notice left by ``flash``, once."""
+    notice = urllib.parse.unquote(bottle.request.get_cookie(NOTICE_COOKIE) or "")
+    if notice:
+        bottle.response.delete_cookie(NOTICE_COOKIE, path="/")
+    return notice
+
+
+def done(path: str, message: str) -> None:
+    """After a successful POST: back to ``path`` with a notice (303, so reload does not repost)."""
+    flash(message)
+    bottle.redirect(path, 303)

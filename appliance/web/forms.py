@@ -1,0 +1,64 @@
+"""Form values to settings values, and settings errors back to the field they are about.
+
+A field's HTML name is its settings key path (``queues.sales.ring_timeout_s``), the same path a
+SettingsError names, so the page can print the message right beside the field. Help texts come
+from the declared schema (``schema.describe()``), the one place every setting is documented.
+
+>>> error_path("Setting 'queues.sales.wrapup_s' must be at most 600")
+'queues.sales.wrapup_s'
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from appliance.errors import SettingsError
+from appliance.store import schema
+
+_PATH = re.compile(r"Setting '([^']+)'")
+
+
+def error_path(message: str) -> str | None:
+    """The key path a SettingsError message names, or None."""
+    found = _PATH.search(message)
+    return found.group(1) if found else None
+
+
+@lru_cache(maxsize=1)
+def _docs() -> dict[str, str]:
+    return {row.path: f"{row.doc} (allowed: {row.allowed})" for row in schema.describe()}
+
+
+def help_for(path: str) -> str:
+    """The schema's one-line doc of ``path``; queue and operator paths use their generic form."""
+    generic = re.sub(r"^queues\.[^.]+", "queues.<name>", path)
+    generic = re.sub(r"^operators\[\d+\]", "operators[]", generic)
+    generic = re.sub(r"^hours\.weekly\.\w+$", "hours.weekly", generic)
+    return _docs().get(generic) or _docs().get(path, "")
+
+
+def number(form, path: str, nullable: bool = False):
+    """A number field: int when whole, float otherwise; empty means null where allowed."""
+    text = (form.get(path) or "").strip()
+    if text == "" and nullable:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise SettingsError(f"Setting '{path}' must be a number (got \"{text[:20]}\")") from None
+    return int(value) if value.is_integer() else value
+
+
+def checkbox(form, path: str) -> bool:
+    """A checkbox: present means true (browsers send nothing for an unticked box)."""
+    return form.get(path) in ("on", "true", "1", "yes")
+
+
+def text(form, path: str, nullable: bool = False) -> str | None:
+    value = (form.get(path) or "").strip()
+    return None if value == "" and nullable else value
+
+
+def words(form, path: str) -> list[str]:
+    """A list typed as words separated by commas or spaces (queues of an operator)."""
+    return [part for part in re.split(r"[,\s]+", form.get(path) or "") if part]

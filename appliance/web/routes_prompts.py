@@ -1,0 +1,88 @@
+"""Prompts: every prompt per language with a player, upload a replacement (checked and converted
+to 8 kHz mono 16-bit WAV), restore the default."""
+from __future__ import annotations
+
+import bottle
+
+from appliance.store.menu_schema import LANGUAGES
+from appliance.store.settings import atomic_write
+from appliance.web.context import WebContext, done
+from appliance.web.prompt_files import KEY, PromptFiles
+from appliance.web_audio import MAX_BYTES, AudioRejected, to_phone_wav
+
+LANG = "<lang:re:[a-z]{2}>"
+PROMPT = "<key:re:[a-z0-9_]{1,64}>"
+
+
+class UploadRejected(ValueError):
+    """An upload refused before its sound is looked at."""
+
+
+def _checked(lang: str, key: str) -> None:
+    if lang not in LANGUAGES or not KEY.fullmatch(key):
+        raise bottle.HTTPError(404, "No such prompt.")
+
+
+def _upload_bytes() -> bytes:
+    if (bottle.request.content_length or 0) > MAX_BYTES + 64 * 1024:
+        raise UploadRejected(f"The file is too large; the limit is {MAX_BYTES // 2 ** 20} MB.")
+    upload = bottle.request.files.get("sound")
+    if upload is None:
+        raise UploadRejected("Choose a WAV file to upload.")
+    name = upload.raw_filename or ""
+    if any(part in name for part in ("/", "\\", "..")) or "\x00" in name:
+        raise UploadRejected("The file name must be a plain name, without folders or '..'.")
+    data = upload.file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise UploadRejected(f"The file is too large; the limit is {MAX_BYTES // 2 ** 20} MB.")
+    return data
+
+
+def prompts_page(ctx: WebContext, status: int = 200, **values):
+    files = PromptFiles(ctx.data_dir)
+    return ctx.render("prompts.tpl", status=status, prompts=files.listing(ctx.store.load()),
+                      **values)
+
+
+def sound(ctx: WebContext, lang: str, key: str):
+    _checked(lang, key)
+    files = PromptFiles(ctx.data_dir)
+    custom = files.custom_path(lang, key)
+    path = custom if custom.is_file() else files.default_path(lang, key)
+    if path is None:
+        raise bottle.HTTPError(404, "This prompt has no recording yet.")
+    return bottle.static_file(path.name, root=str(path.parent), mimetype="audio/wav")
+
+
+def upload(ctx: WebContext, lang: str, key: str):
+    _checked(lang, key)
+    try:
+        converted = to_phone_wav(_upload_bytes())
+    except (UploadRejected, AudioRejected) as exc:
+        return prompts_page(ctx, 400, error=f"{lang}/{key}: {exc}")
+    target = PromptFiles(ctx.data_dir).custom_path(lang, key)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(target, converted)
+    done("/prompts", f"New recording for {key} ({lang}) saved.")
+
+
+def upload_new(ctx: WebContext):
+    form = bottle.request.forms
+    lang, key = form.getunicode("lang", ""), form.getunicode("key", "").strip()
+    if lang not in LANGUAGES or not KEY.fullmatch(key):
+        return prompts_page(ctx, 400, error="A new prompt needs a language and a name of "
+                                            "lowercase letters, digits and '_' (for example "
+                                            "opening_times).")
+    return upload(ctx, lang, key)
+
+
+def restore(ctx: WebContext, lang: str, key: str):
+    _checked(lang, key)
+    PromptFiles(ctx.data_dir).custom_path(lang, key).unlink(missing_ok=True)
+    done("/prompts", f"{key} ({lang}) is back to the default recording.")
+
+
+ROUTES = (("GET", "/prompts", prompts_page), ("GET", f"/prompts/{LANG}/{PROMPT}.wav", sound),
+          ("POST", "/prompts/new", upload_new), ("POST", f"/prompts/{LANG}/{PROMPT}", upload),
+          ("POST", f"/prompts/{LANG}/{PROMPT}/restore", restore))
+

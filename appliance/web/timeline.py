@@ -1,0 +1,64 @@
+"""One call's story for the detail page: menu, queue, ring attempts, talk, end, in time order."""
+from __future__ import annotations
+
+
+def duration(seconds: float | None) -> str:
+    """``2:05`` or ``1:02:05``; ``-`` for none."""
+    if seconds is None:
+        return "-"
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _clock(stamp: str | None) -> str:
+    return stamp[11:19] if stamp else ""
+
+
+def _start(record: dict) -> list[tuple[str, str]]:
+    who = record.get("caller") or "withheld number"
+    if record.get("direction") == "callback":
+        return [(record["started_at"], f"Dialled {who} back on {record.get('line')}")]
+    return [(record["started_at"], f"{who} called on {record.get('line')}")]
+
+
+def _menu(record: dict) -> list[tuple[str, str]]:
+    steps = []
+    if record.get("answered_at"):
+        steps.append((record["answered_at"], "Answered" if record.get("direction") == "callback"
+                      else "The appliance answered: greeting and menu"))
+    if record.get("menu_path"):
+        steps.append((record.get("answered_at") or record["started_at"],
+                      f"Pressed {' then '.join(record['menu_path'])} in the menu"))
+    if record.get("queued_at"):
+        steps.append((record["queued_at"], f"Joined queue {record.get('queue')} at position "
+                                           f"{record.get('position_at_entry')}"))
+    return steps
+
+
+def _rings(record: dict) -> list[tuple[str, str]]:
+    words = {"answered": "answered", "no_answer": "not answered", "busy": "busy",
+             "cancelled": "ring stopped", None: "ringing"}
+    return [(a.get("started_at") or "", f"Rang {a.get('operator')} (handset {a.get('handset')}): "
+             f"{words.get(a.get('result'), a.get('result'))}")
+            for a in record.get("ring_attempts") or []]
+
+
+def _end(record: dict) -> list[tuple[str, str]]:
+    steps = []
+    if record.get("operator") and record.get("talk_s") is not None:
+        steps.append((record.get("ended_at") or "", f"Talked with {record['operator']} for "
+                                                    f"{duration(record['talk_s'])}"))
+    if record.get("callback_number"):
+        steps.append((record.get("ended_at") or "",
+                      f"Asked to be called back on {record['callback_number']}"))
+    if record.get("ended_at"):
+        steps.append((record["ended_at"], f"Ended: {record.get('outcome')} "
+                                          f"(hung up by {record.get('hangup_by')})"))
+    return steps
+
+
+def timeline(record: dict) -> list[tuple[str, str]]:
+    """``(HH:MM:SS, what happened)`` rows, oldest first."""
+    steps = _start(record) + _menu(record) + _rings(record) + _end(record)
+    return [(_clock(when), text) for when, text in sorted(steps, key=lambda step: step[0])]

@@ -1,0 +1,55 @@
+"""The reports page: figures of the period, SVG charts, the missed-rings flag, period errors."""
+from __future__ import annotations
+
+from appliance.web import charts
+from tests.web.conftest import record
+
+
+def missed(n: int) -> list[dict]:
+    return [{"operator": "bob", "handset": 2, "started_at": "2026-11-23T08:00:00.000Z",
+             "ended_at": "2026-11-23T08:00:15.000Z", "result": "no_answer"}] * n
+
+
+def test_the_report_shows_figures_and_charts(owner, web):
+    web[4].write_many([record("a", "2026-11-23T08:00:00.000Z", ring_attempts=missed(6)),
+                       record("b", "2026-11-22T10:00:00.000Z", outcome="abandoned_queue",
+                              operator=None, wait_s=95.0),
+                       record("c", "2026-11-01T10:00:00.000Z")])
+    page = owner.get("/reports?since=2026-11-20&until=2026-11-23")
+    assert page.status == 200
+    assert '<span id="calls-total">2</span>' in page.text
+    assert page.text.count("<svg") == 2 and "Calls per hour" in page.text
+    assert "50%" in page.text                              # one of two answered within 20 s
+    assert "1:35" in page.text                             # longest wait
+    assert "many missed rings" in page.text and 'class="flagged"' in page.text
+
+
+def test_presets_choose_the_period(owner):
+    page = owner.get("/reports?preset=today")
+    assert 'value="2026-11-23"' in page.text and "No calls in this period" in page.text
+
+
+def test_a_backwards_period_is_refused_with_a_reason(owner):
+    page = owner.get("/reports?since=2026-11-23&until=2026-11-01")
+    assert page.status == 400 and "must not be after its end" in page.text
+    assert owner.get("/reports?since=soon").status == 400
+
+
+def test_charts_are_plain_svg_with_escaped_labels():
+    svg = charts.bar_chart([1, 0, 4], ["<a>", "b", "c"], "T & U")
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert svg.count('class="bar"') == 3 and "&lt;a&gt;" in svg and "T &amp; U" in svg
+    assert charts.hours_chart([0] * 24).count('class="bar"') == 24
+    assert "No calls in this period" in charts.days_chart({})
+
+
+def test_a_report_is_reused_until_the_log_is_written_again(owner, web):
+    writer = web[4]
+    writer.write(record("a", "2026-11-23T08:00:00.000Z"))
+    url = "/reports?since=2026-11-23&until=2026-11-23"
+    assert '<span id="calls-total">1</span>' in owner.get(url).text
+    assert '<span id="calls-total">1</span>' in owner.get(url).text
+    writer.write(record("b", "2026-11-23T08:30:00.000Z"))
+    assert '<span id="calls-total">2</span>' in owner.get(url).text
+    writer.write(record("b", "2026-11-23T08:30:00.000Z", outcome="abandoned_queue"))
+    assert "Gave up in the queue</td><td class=\"num\">1" in owner.get(url).text

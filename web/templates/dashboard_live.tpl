@@ -1,0 +1,81 @@
+% if snap is None:
+<p class="notice bad">The appliance is not answering right now. This page will try again.</p>
+% else:
+% today = snap['today']
+<section class="figures">
+  <div class="figure"><span>{{today.get('calls', 0)}}</span>calls today</div>
+  <div class="figure"><span>{{today.get('answered', 0)}}</span>answered</div>
+  <div class="figure"><span>{{today.get('abandoned', 0)}}</span>gave up</div>
+  <div class="figure"><span>{{today.get('callbacks_requested', 0)}}</span>callbacks asked</div>
+</section>
+<div class="grid">
+<section class="card">
+  <h2>Lines</h2>
+  <table class="rows" id="lines">
+    <tr><th>Line</th><th>State</th><th>Caller</th></tr>
+    % for line in snap['lines']:
+    <tr><td>{{line['id']}}</td><td><span class="pill {{line['state']}}">{{words.get(line['state'], line['state'])}}</span></td><td>{{line['caller'] or ''}}</td></tr>
+    % end
+  </table>
+</section>
+<section class="card">
+  <h2>Queue</h2>
+  % waiting = [(name, m) for name, members in snap['queues'].items() for m in members]
+  % if not waiting:
+  <p class="quiet">Nobody is waiting.</p>
+  % else:
+  <table class="rows" id="queue">
+    <tr><th>#</th><th>Caller</th><th>Queue</th><th>Waited</th><th>Estimate</th></tr>
+    % for name, m in waiting:
+    <tr><td>{{m['position']}}</td><td>{{m['caller'] or 'withheld'}}{{' (callback)' if m['kind'] != 'caller' else ''}}</td><td>{{name}}</td>
+      <td>{{int(m['waited_s'] // 60)}}:{{'%02d' % (m['waited_s'] % 60)}}</td>
+      <td>{{'-' if m['estimate_s'] is None else '%d:%02d' % divmod(int(m['estimate_s']), 60)}}</td></tr>
+    % end
+  </table>
+  % end
+  <h3>Callbacks to make</h3>
+  % if not snap['callbacks']:
+  <p class="quiet">None pending.</p>
+  % else:
+  <table class="rows" id="callbacks">
+    <tr><th>Number</th><th>Queue</th><th>Tries</th><th>Next try</th></tr>
+    % for cb in snap['callbacks']:
+    <tr><td>{{cb['number']}}</td><td>{{cb['queue']}}</td><td>{{cb['attempts']}}</td><td>{{'dialling now' if cb['in_progress'] else (cb['next_try_at'][11:19] + ' UTC' if cb['next_try_at'] else 'when an operator is free')}}</td></tr>
+    % end
+  </table>
+  % end
+</section>
+<section class="card wide">
+  <h2>Operators</h2>
+  <table class="rows" id="operators">
+    <tr><th>Operator</th><th>Phone</th><th>State</th><th>Today</th><th></th></tr>
+    % for op in snap['operators']:
+    <tr><td>{{op['name']}}</td><td>{{op['handset']}}</td>
+      <td><span class="pill {{op['state']}}">{{words.get(op['state'], op['state'])}}</span>
+        % if op['caller']:
+        <small>{{op['caller']}}</small>
+        % end
+      </td>
+      <td>{{op['calls_today']}}</td>
+      <td>
+        <form method="post" action="/operators/{{op['id']}}/{{'unpause' if op['state'] == 'paused' else 'pause'}}">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <button class="small">{{'Unpause' if op['state'] == 'paused' else 'Pause'}}</button>
+        </form>
+      </td></tr>
+    % end
+  </table>
+</section>
+% if notices:
+<section class="card wide">
+  <h2>Recent notices</h2>
+  <ul class="notices">
+  % for text in notices:
+    <li>{{text}}</li>
+  % end
+  </ul>
+</section>
+% end
+</div>
+<p class="quiet updated">Updated {{snap['now'][11:19]}} UTC</p>
+% end

@@ -1,0 +1,43 @@
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{title}} · Call centre</title>
+<link rel="stylesheet" href="/static/app.css">
+<link rel="icon" href="/static/icon.svg" type="image/svg+xml">
+% if get('refresh'):
+<noscript><meta http-equiv="refresh" content="{{refresh}}"></noscript>
+% end
+</head>
+<body>
+<header class="top">
+  <a class="brand" href="/"><img src="/static/icon.svg" alt="" width="24" height="24"> Call centre</a>
+  % if logged_in:
+  <nav class="nav">
+    % for href, label in nav:
+    <a href="{{href}}" class="{{'on' if (path == href or (href != '/' and path.startswith(href))) else ''}}">{{label}}</a>
+    % end
+  </nav>
+  <form method="post" action="/logout" class="logout">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <button class="link">Log out</button>
+  </form>
+  % end
+</header>
+<main>
+  <h1>{{title}}</h1>
+  % if notice:
+  <p class="notice ok" role="status">{{notice}}</p>
+  % end
+  % if error:
+  <p class="notice bad" role="alert" id="error">{{error}}</p>
+  % end
+  {{!base}}
+</main>
+<footer>IVR appliance {{version}}</footer>
+% if get('script'):
+<script src="/static/{{script}}" defer></script>
+% end
+</body>
+</html>
