@@ -50,6 +50,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub.choices["calls"].add_argument("--format", choices=("json", "csv"), default="json")
     sub.choices["stats"].add_argument("--format", choices=("json", "text"), default="text")
 
+    p = sub.add_parser("web-reset", help="forget the web page's password (prints a new setup code)")
+    _add_data_dir(p)
+
+    p = sub.add_parser("dtmf", help="run the appliance's DTMF receiver over a recording")
+    dsub = p.add_subparsers(dest="dtmf_command", metavar="ACTION")
+    dsub.required = True
+    dec = dsub.add_parser("decode", help="print the keys heard in FILE.wav as one line")
+    dec.add_argument("file", type=Path, help="WAV file (8 kHz 16-bit mono, or any rate/width/G.711)")
+    dec.add_argument("--events", action="store_true", help="also one line per key: time, length, level")
+
     p = sub.add_parser("config", help="export or import all settings as one JSON document")
     _add_data_dir(p)
     csub = p.add_subparsers(dest="config_command", metavar="ACTION")
@@ -65,6 +75,12 @@ def _handler(command: str):
     if command in ("run", "sim"):
         from appliance import daemon
         return {"run": daemon.cmd_run, "sim": daemon.cmd_sim}[command]
+    if command == "web-reset":
+        from appliance.web.auth import cmd_web_reset
+        return cmd_web_reset
+    if command == "dtmf":
+        from appliance.audio.dtmf_cli import cmd_dtmf
+        return cmd_dtmf
     from appliance import logcli
     return {"calls": logcli.cmd_calls, "stats": logcli.cmd_stats,
             "config": logcli.cmd_config}[command]

@@ -22,6 +22,7 @@ from typing import Callable
 from appliance import systemd, timefmt
 from appliance.clock import RealClock, SimClock
 from appliance.engine import Engine
+from appliance.housekeeping import Housekeeping
 from appliance.errors import ApplianceError, DriverNotBuilt
 from appliance.events import ShutdownRequested
 from appliance.loop import Loop, LoopStalled
@@ -59,7 +60,7 @@ def cmd_sim(args) -> int:
     data_dir = _data_dir(args.data_dir)
     if args.fast:
         return _sim_fast(scenario, seed, data_dir)
-    return _sim_live(scenario, seed, data_dir, quiet=args.quiet)
+    return _sim_live(scenario, seed, data_dir, quiet=args.quiet, web_port=args.web_port)
 
 
 def build_sim(scenario, clock, start: float, seed: int, calllog):
@@ -128,9 +129,11 @@ def scenario_span_s(scenario) -> float:
     return max([traffic, *scripted])
 
 
-def _sim_live(scenario, seed: int, data_dir: Path, quiet: bool) -> int:
+def _sim_live(scenario, seed: int, data_dir: Path, quiet: bool, web_port: int = 8080) -> int:
     from hwsim.summary import format_summary
     from hwsim.view import LiveView
+
+    from appliance.web import launch as web_launch
     _log_to(data_dir / LOG_FILE, to_stderr=False)
     start = time.time()
     calllog = CallLog(data_dir / CALLLOG_NAME)
@@ -139,7 +142,14 @@ def _sim_live(scenario, seed: int, data_dir: Path, quiet: bool) -> int:
     print(f"Simulated appliance running (seed {seed}); data in {data_dir}. Ctrl-C stops it.",
           flush=True)
     view = None if quiet else LiveView(appliance.loop.snapshot, sys.stdout)
-    serve(appliance, tick=view.tick if view else None)
+    SettingsStore(data_dir).save(scenario.settings)     # the web page shows what the demo runs
+    web = web_launch.start(appliance.loop, data_dir, "127.0.0.1", web_port)
+    if web is not None:
+        print(web.announcement(), flush=True)
+    try:
+        serve(appliance, tick=web_launch.with_footer(view.tick if view else None, web))
+    finally:
+        web_launch.stop(web)
     print(format_summary(tally, world, start, time.time(), time.time() - start))
     _print_where(data_dir)
     return _failures(appliance.loop)
@@ -162,6 +172,8 @@ def _failures(loop: Loop) -> int:
 
 def cmd_run(args) -> int:
     """The daemon on the hardware the settings describe, until SIGTERM or SIGINT."""
+    from appliance.web import launch as web_launch
+    hold_signals()
     data_dir = _data_dir(args.data_dir)
     settings = SettingsStore(data_dir).load()
     _log_to(None, to_stderr=True)
@@ -176,8 +188,14 @@ def cmd_run(args) -> int:
     log.info("running: lines %s, %d %s handsets; data in %s",
              ", ".join(f"{line.id} ({cfg['driver']})" for line, cfg in zip(lines, settings["lines"])),
              settings["handsets"]["count"], settings["handsets"]["driver"], data_dir)
+    web = web_launch.start(loop, data_dir, settings["web"]["host"], settings["web"]["port"])
     systemd.notify("READY=1")
-    serve(appliance, tick=Watchdog(appliance.loop).tick)
+    try:
+        chores = [Watchdog(appliance.loop).tick,
+                  Housekeeping(appliance.loop, data_dir, SettingsStore(data_dir).load).tick]
+        serve(appliance, tick=lambda: [chore() for chore in chores])
+    finally:
+        web_launch.stop(web)
     return 0
 
 
@@ -267,6 +285,8 @@ def serve(appliance: Appliance, tick: Callable[[], None] | None = None) -> None:
     restore = _no_restore
     try:
         restore = _on_signals()
+        if _EARLY_STOP:                        # a signal came while the daemon was starting
+            raise _StopSignal(_EARLY_STOP[0])
         while True:
             time.sleep(1.0)
             if tick is not None:
@@ -276,6 +296,16 @@ def serve(appliance: Appliance, tick: Callable[[], None] | None = None) -> None:
     finally:
         restore()
         _shut_down_threaded(appliance)
+
+
+_EARLY_STOP: list[int] = []
+
+
+def hold_signals() -> None:
+    """From the very start, SIGTERM or SIGINT is noted rather than fatal; ``serve`` then stops
+    cleanly (with records for live calls) as soon as it runs."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda signum, frame: _EARLY_STOP.append(signum))
 
 
 def _on_signals() -> Callable[[], None]:

@@ -120,3 +120,25 @@ class PyAudioSink:
         self._stream.stop_stream()
         self._stream.close()
         self._pa.terminate()
+
+
+class PyAudioSource:
+    """A sound card's input (what the caller says, on an analog-audio module) via pyaudio."""
+
+    def __init__(self, device_index: int | None = None, pyaudio_module=None):
+        if pyaudio_module is None:
+            import pyaudio as pyaudio_module
+        self._pa = pyaudio_module.PyAudio()
+        self._stream = self._pa.open(format=pyaudio_module.paInt16, channels=1, rate=8000,
+                                     input=True, input_device_index=device_index,
+                                     frames_per_buffer=FRAME_BYTES // 2)
+
+    def read_frame(self) -> bytes:
+        """The next 20 ms from the card (blocks until it has arrived)."""
+        return self._stream.read(FRAME_BYTES // 2, exception_on_overflow=False)
+
+    def close(self) -> None:
+        """Release the card."""
+        self._stream.stop_stream()
+        self._stream.close()
+        self._pa.terminate()
