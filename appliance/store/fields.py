@@ -16,6 +16,7 @@ import difflib
 import json
 import math
 import re
+from abc import ABC, abstractmethod
 from typing import Any, Callable, NamedTuple, NoReturn
 
 from appliance.errors import SettingsError
@@ -77,7 +78,7 @@ def reject_unknown(mapping: dict, known, path: str, what: str = "setting") -> No
             fail(join(path, str(key)), f"is not a known {what}{hint}")
 
 
-class Spec:
+class Spec(ABC):
     """A declared setting: a default (or REQUIRED / INHERIT), a one-line doc, and a check."""
 
     def __init__(self, default: Any, doc: str, nullable: bool = False):
@@ -89,8 +90,9 @@ class Spec:
             return None
         return self.check_value(value, path)
 
+    @abstractmethod
     def check_value(self, value: Any, path: str) -> Any:
-        raise NotImplementedError
+        """Each kind of setting checks and normalises its own values."""
 
     def default_value(self, path: str = "") -> Any:
         """The default, completed and checked like any given value."""
@@ -101,8 +103,9 @@ class Spec:
         text = self.allowed_value()
         return f"{text}, or null" if self.nullable else text
 
+    @abstractmethod
     def allowed_value(self) -> str:
-        raise NotImplementedError
+        """Each kind of setting says in words what it accepts."""
 
     def rows(self, path: str) -> list[Row]:
         """Reference rows for this setting (and its children, for containers)."""
