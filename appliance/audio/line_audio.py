@@ -25,8 +25,8 @@ from appliance import commands as cmd
 from appliance.audio.dtmf import DtmfReceiver
 from appliance.audio.player import LinePlayer
 from appliance.audio.recorder import CallRecorder, VoicemailRecorder
-from appliance.audio.vad import VoiceActivity
-from appliance.events import DigitPressed, PromptDone, RecordingDone
+from appliance.audio.vad import AnswerKind, VoiceActivity
+from appliance.events import CalleeHeard, DigitPressed, PromptDone, RecordingDone
 
 SAME_KEY_S = 0.15
 
@@ -46,6 +46,7 @@ class LineAudio:
         self._recorder: CallRecorder | None = None
         self._recording: cmd.StartRecording | None = None
         self._last_key: dict[str, tuple[str, float]] = {}     # source -> (key, when)
+        self._callee: AnswerKind | None = None
 
     # -- commands from the engine (loop thread) -------------------------------------------------
 
@@ -87,11 +88,21 @@ class LineAudio:
 
     # -- audio from the line (reader thread) ----------------------------------------------------
 
+    def callee_answered(self) -> None:
+        """The number we dialled picked up (the driver saw it): judge who it is from what they
+        say, and post CalleeHeard once it is clear."""
+        self._callee = AnswerKind(self.vad)
+
     def hear(self, caller: bytes, operator: bytes = b"") -> None:
         """20 ms of the far end (and, where the appliance carries it, of the operator)."""
         for event in self.receiver.feed(caller):
             if event.down:
                 self._key(event.key, "in-band")
+        if self._callee is not None:
+            verdict = self._callee.feed(caller)
+            if verdict:
+                self._callee = None
+                self.post(CalleeHeard(self.line, verdict))
         with self._lock:
             if self._recorder is None:
                 return

@@ -2,8 +2,9 @@
 
 Files are 8 kHz 16-bit WAV under the data folder, written frame by frame; the stdlib ``wave``
 writer rewrites the header after every frame, so a power cut leaves a playable file of what was
-said up to then. A voicemail recorder also decides when the message is over: after
-``silence_end_s`` of silence following speech, or at ``max_s``.
+said up to then. A voicemail recorder also decides when the message is over (after
+``silence_end_s`` of silence following speech, or at ``max_s``) and trims the silence off both
+ends of the finished message.
 
 Example::
 
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from appliance.audio.vad import FRAME_BYTES, FRAME_S, MessageEnd, VoiceActivity
+from appliance.audio.vad import FRAME_BYTES, FRAME_S, MessageEnd, VoiceActivity, trim
 
 RATE = 8000
 
@@ -60,7 +61,7 @@ class VoicemailRecorder(CallRecorder):
 
     def __init__(self, path: Path, max_s: float, silence_end_s: float, vad: VoiceActivity):
         super().__init__(path, stereo=False)
-        self.max_s = max_s
+        self.max_s, self.vad = max_s, vad
         self._end = MessageEnd(vad, silence_end_s)
 
     def feed(self, caller: bytes, operator: bytes = b"") -> str | None:
@@ -71,3 +72,18 @@ class VoicemailRecorder(CallRecorder):
         if self.frames * FRAME_S >= self.max_s:
             return "max_length"
         return None
+
+    def close(self) -> float:
+        """Finish the file with its leading and trailing silence trimmed; returns its length."""
+        super().close()
+        with wave.open(str(self.path)) as wav:
+            pcm = wav.readframes(wav.getnframes())
+        kept = trim(pcm, self.vad)
+        tmp = self.path.with_suffix(".tmp")
+        with wave.open(str(tmp), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(RATE)
+            out.writeframes(kept)
+        tmp.replace(self.path)
+        return len(kept) / (2 * RATE)

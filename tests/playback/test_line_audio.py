@@ -76,3 +76,14 @@ def test_a_call_recording_holds_both_sides_until_stopped(tmp_path):
         assert (wav.getnchannels(), wav.getnframes()) == (2, 1600)
     assert posted == [] and audio.execute(cmd.Hangup("line1")) is False
     audio.close()
+
+
+def test_who_answers_a_dial_back_is_judged_from_what_they_say(tmp_path):
+    audio, posted = rig(tmp_path)
+    for frame in frames(speech("Hello?")):          # before the answer: not judged
+        audio.hear(frame)
+    audio.callee_answered()
+    for frame in frames(silence(0.3) + speech("Hello?") + silence(2)):
+        audio.hear(frame)
+    assert posted == [ev.CalleeHeard("line1", "person")]
+    audio.close()

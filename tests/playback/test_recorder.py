@@ -45,9 +45,13 @@ def test_voicemail_ends_on_silence_after_the_message(tmp_path):
     rec = VoicemailRecorder(tmp_path / "vm.wav", max_s=60, silence_end_s=2, vad=VoiceActivity())
     message = speech("Hello, this is Maria, please call me back about my order.")
     reason = next(filter(None, map(rec.feed, frames(silence(0.5) + message + silence(5)))), None)
-    seconds = rec.close()
     assert reason == "silence"
-    assert 0.5 + len(message) / 16000 + 1.5 < seconds < 0.5 + len(message) / 16000 + 2.5
+    spoken = len(message) / 16000
+    assert rec.frames * 0.02 > 0.5 + spoken + 1.5            # it heard the whole message...
+    seconds = rec.close()
+    assert spoken * 0.7 < seconds < spoken + 0.5              # ...and kept it without the silence
+    with wave.open(str(tmp_path / "vm.wav")) as wav:
+        assert abs(wav.getnframes() / 8000 - seconds) < 0.001
 
 
 def test_voicemail_stops_at_its_longest(tmp_path):
