@@ -5,18 +5,17 @@ and the daemon's writer work at once), and settings are written atomically.
 """
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sys
 from pathlib import Path
 from typing import Iterable
 
-from appliance import timefmt
+from appliance import present, timefmt
 from appliance.audio import prompts
 from appliance.errors import ApplianceError, SettingsError, StoreError
 from appliance.store import schema
-from appliance.store.calllog import CALL_FIELDS, CALLLOG_NAME, CallLog
+from appliance.store.calllog import CALLLOG_NAME, CallLog
 from appliance.store.settings import SettingsStore, parse_settings
 
 
@@ -45,21 +44,9 @@ def _open_log(data_dir: Path) -> CallLog:
 
 # ---- calls ---------------------------------------------------------------------------------------
 
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return str(value)
-
-
 def _write_csv(records: Iterable[dict], out) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CALL_FIELDS)
-    for record in records:
-        writer.writerow(_csv_cell(record.get(name)) for name in CALL_FIELDS)
+    for chunk in present.csv_chunks(records):
+        out.write(chunk)
 
 
 def _write_json(records: Iterable[dict], out) -> None:
@@ -111,14 +98,6 @@ def cmd_stats(args) -> int:
     return 0
 
 
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    minutes, secs = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
 def _share(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.1f}%"
 
@@ -141,11 +120,11 @@ def _service_lines(figures: dict) -> list[str]:
     return [
         f"Service level   {_share(level['share'])} answered within {level['target_s']} s "
         f"({level['answered_within']} of {level['offered']} callers who queued)",
-        f"Waiting         average {_duration(wait['average_s'])}, "
-        f"longest {_duration(wait['longest_s'])}",
-        f"Handling        ring {_duration(handle['ring_s'])} + talk {_duration(handle['talk_s'])} "
-        f"+ hold {_duration(handle['hold_s'])} + wrap-up {_duration(handle['wrapup_s'])} = "
-        f"{_duration(handle['average_handle_s'])} average over {handle['answered_calls']} "
+        f"Waiting         average {present.duration(wait['average_s'])}, "
+        f"longest {present.duration(wait['longest_s'])}",
+        f"Handling        ring {present.duration(handle['ring_s'])} + talk {present.duration(handle['talk_s'])} "
+        f"+ hold {present.duration(handle['hold_s'])} + wrap-up {present.duration(handle['wrapup_s'])} = "
+        f"{present.duration(handle['average_handle_s'])} average over {handle['answered_calls']} "
         "answered calls", ""]
 
 
@@ -154,8 +133,8 @@ def _operator_lines(figures: dict) -> list[str]:
                           f"{'missed rings':>14}"]
     for row in figures["per_operator"]:
         flag = "  <- many missed rings" if row["flagged"] else ""
-        lines.append(f"  {row['operator']:<16}{row['calls_taken']:>6}{_duration(row['talk_s']):>10}"
-                     f"{_duration(row['average_talk_s']):>10}{row['rings_missed']:>14}{flag}")
+        lines.append(f"  {row['operator']:<16}{row['calls_taken']:>6}{present.duration(row['talk_s']):>10}"
+                     f"{present.duration(row['average_talk_s']):>10}{row['rings_missed']:>14}{flag}")
     return lines + ([] if figures["per_operator"] else ["  (none)"]) + [""]
 
 

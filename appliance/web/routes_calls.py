@@ -1,14 +1,10 @@
 """The call log: filters, paging, one call's detail, CSV export of the filtered set, recordings."""
 from __future__ import annotations
 
-import csv
-import io
-import json
 
 import bottle
 
-from appliance import timefmt
-from appliance.store.calllog import CALL_FIELDS
+from appliance import present, timefmt
 from appliance.store.callsearch import CallFilter
 from appliance.store.callstats import OUTCOMES
 from appliance.web.context import WebContext
@@ -41,28 +37,9 @@ def read_filter(query) -> CallFilter:
                       queue=values["queue"] or None, outcome=values["outcome"] or None)
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return str(value)
-
-
 def csv_rows(records):
     """The CSV of ``ivr-appliance calls --format csv``, produced piece by piece."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CALL_FIELDS)
-    for index, record in enumerate(records):
-        writer.writerow(_cell(record.get(name)) for name in CALL_FIELDS)
-        if index % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    return present.csv_chunks(records)
 
 
 def _page_values(ctx: WebContext) -> dict:

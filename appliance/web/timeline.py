@@ -1,14 +1,7 @@
 """One call's story for the detail page: menu, queue, ring attempts, talk, end, in time order."""
 from __future__ import annotations
 
-
-def duration(seconds: float | None) -> str:
-    """``2:05`` or ``1:02:05``; ``-`` for none."""
-    if seconds is None:
-        return "-"
-    minutes, secs = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+from appliance.present import duration
 
 
 def _clock(stamp: str | None) -> str:
