@@ -1,7 +1,6 @@
 """The call log: filters, paging, one call's detail, CSV export of the filtered set, recordings."""
 from __future__ import annotations
 
-
 import bottle
 
 from appliance import present, timefmt
