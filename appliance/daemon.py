@@ -57,10 +57,28 @@ def cmd_sim(args) -> int:
         scenario = scenarios.load(args.scenario, seed)
     else:
         scenario = scenarios.parse(DEMO_SCENARIO, seed)
-    data_dir = _data_dir(args.data_dir)
+    data_dir = sim_data_dir(args.data_dir)
     if args.fast:
         return _sim_fast(scenario, seed, data_dir)
     return _sim_live(scenario, seed, data_dir, quiet=args.quiet, web_port=args.web_port)
+
+
+SIM_MARKER = "SIMULATED"
+
+
+def sim_data_dir(path: Path) -> Path:
+    """The simulator's data folder, never a real appliance's: simulated calls must not mix into a
+    real call log, nor the demo's settings replace real ones. A folder the simulator made is
+    marked; one with settings or calls but no mark is refused."""
+    data_dir = _data_dir(path)
+    marker = data_dir / SIM_MARKER
+    if not marker.exists():
+        if (data_dir / "settings.json").exists() or (data_dir / CALLLOG_NAME).exists():
+            raise ApplianceError(
+                f"{data_dir} holds a real appliance's settings or call log; the simulator would "
+                "mix its calls into them. Give it another folder: --data-dir ./demo-data")
+        marker.write_text("This folder belongs to `ivr-appliance sim`: simulated calls only.\n")
+    return data_dir
 
 
 def build_sim(scenario, clock, start: float, seed: int, calllog):

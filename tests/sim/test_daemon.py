@@ -85,3 +85,18 @@ def test_a_live_sim_stopped_by_ctrl_c_writes_the_record_of_the_call_in_progress(
     (record,) = json.loads(calls.stdout)
     assert record["caller"] == "+441632960001" and record["ended_at"] is not None
     assert record["hangup_by"] == "system"
+
+
+def test_the_simulator_never_writes_into_a_real_appliances_data_folder(tmp_path):
+    SettingsStore(tmp_path).save(schema.defaults())            # a real appliance lives here
+    scenario = tmp_path / "one.json"
+    scenario.write_text(json.dumps({"callers": [{"at_s": 0, "keys": "1"}]}))
+    out, err = ivr("sim", "--fast", "--scenario", scenario, "--data-dir", tmp_path).communicate(timeout=60)
+    assert "holds a real appliance's settings or call log" in err
+    assert not (tmp_path / "calls.sqlite3").exists()
+
+
+def test_a_folder_the_simulator_made_is_its_own_to_reuse(tmp_path):
+    assert daemon.sim_data_dir(tmp_path / "demo") == tmp_path / "demo"
+    (tmp_path / "demo" / "settings.json").write_text("{}")
+    assert daemon.sim_data_dir(tmp_path / "demo") == tmp_path / "demo"
