@@ -133,11 +133,15 @@ class SimLine(Line):
         self._cancel_prompt()
         if self.state != "connected":
             return
+        seconds = self._play_seconds(command)
         if not command.loop:
             done = PromptDone(self.id, command.play_id)
-            self._prompt_done = self._scheduler.call_later(
-                self._speech.seconds(command.items), lambda: self._post(done))
+            self._prompt_done = self._scheduler.call_later(seconds, lambda: self._post(done))
         self.person.hears(command.items)
+
+    def _play_seconds(self, command: c.Play) -> float:
+        """How long the Play lasts (one pass): the prompt-length table."""
+        return self._speech.seconds(command.items)
 
     def _stop_playback(self, command: c.StopPlayback) -> None:
         self._cancel_prompt()

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from appliance.errors import ScenarioError
 from appliance.store import schema
+from hwsim.audioline import AudioSpec
 from hwsim.checks import (REQUIRED, boolean, check_object, duration, identifier, integer,
                           iso_time, json_object, key_string, list_of, number, optional,
                           pattern, phone_number, seconds)
@@ -74,6 +75,11 @@ FAULT = {
     "line": (optional(pattern(r"[A-Za-z0-9_-]+", "a line id from settings")), None),
     "handset": (optional(integer(1, MAX_HANDSETS)), None),
 }
+AUDIO = {
+    "echo_db": (number(-80, 20, "decibels"), -30.0),
+    "key_s": (seconds(0.02, 1.0), 0.08),
+    "key_dbm0": (number(-60, 0, "dBm0"), -10.0),
+}
 TOP = {
     "settings": (json_object, {}),
     "start": (iso_time, None),
@@ -81,6 +87,7 @@ TOP = {
     "callers": (list_of(lambda v, p: check_object(v, p, CALLER)), []),
     "traffic": (optional(lambda v, p: check_object(v, p, TRAFFIC)), None),
     "faults": (list_of(lambda v, p: check_object(v, p, FAULT)), []),
+    "audio": (optional(lambda v, p: check_object(v, p, AUDIO)), None),
 }
 
 
@@ -105,6 +112,7 @@ class Scenario:
     callers: tuple[CallerSpec, ...]
     traffic: TrafficSpec | None
     faults: tuple[Fault, ...] = ()
+    audio: AudioSpec | None = None
 
 
 def load(path: Path, seed: int | None = None) -> Scenario:
@@ -130,7 +138,8 @@ def parse(doc, seed: int | None = None) -> Scenario:
     return Scenario(settings=settings, start=top["start"],
                     operators=_operator_plans(settings, top["operators"], traffic),
                     callers=_callers(top["callers"], settings, traffic),
-                    traffic=traffic, faults=_faults(top["faults"], settings))
+                    traffic=traffic, faults=_faults(top["faults"], settings),
+                    audio=AudioSpec(**top["audio"]) if top["audio"] is not None else None)
 
 
 def _unique(entries: list[dict], key: str) -> None:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import heapq
 import random
 
+from appliance.audio.prompts import PromptLibrary
+from hwsim.audioline import AudioSimLine
 from hwsim.faults import throw
 from hwsim.handsets import SimHandsets
 from hwsim.lines import SimLine
@@ -41,6 +43,8 @@ class SimWorld:
         self._rng = random.Random(seed)
         self.speech = Speech(settings)
         self.network = Network()
+        self._audio = scenario.audio
+        self._library = PromptLibrary(default_language=settings["language"]) if scenario.audio else None
         self.lines = [self._line(cfg["id"], settings) for cfg in settings["lines"]]
         operators = [SimOperator(p.id, p.handset, p.answer_after_s, p.talk_s, p.present,
                                  rng=self._rng) for p in scenario.operators]
@@ -53,7 +57,10 @@ class SimWorld:
 
     def _line(self, line_id: str, settings: dict) -> SimLine:
         timeout = settings["callbacks"]["answer_timeout_s"]
-        return SimLine(line_id, self._scheduler, self.network, self.speech, timeout)
+        args = (line_id, self._scheduler, self.network, self.speech, timeout)
+        if self._audio is None:
+            return SimLine(*args)
+        return AudioSimLine(*args, audio=self._audio, library=self._library)
 
     def begin(self) -> None:
         """Schedule the scenario's faults and the first arrival (each schedules the next)."""
