@@ -144,7 +144,7 @@ class Auth:
             self.throttle.check(client, now)
             if not self.needs_setup():
                 raise AuthError("A password is already set; log in instead.")
-            if not hmac.compare_digest(code.strip().upper(), self._state["setup_code"]):
+            if not hmac.compare_digest(code.strip().upper().encode(), self._state["setup_code"].encode()):
                 self.throttle.missed(client, now)
                 raise AuthError("That setup code is not right. It is printed on the console "
                                 "and in the log when the appliance starts.")

@@ -28,6 +28,9 @@ def test_a_wrong_setup_code_is_refused_and_says_where_the_code_is(web):
     reply = client.post("/setup", {"code": "WRONG123", "password": "correct horse",
                                    "repeat": "correct horse"})
     assert reply.status == 400 and "printed on the console" in reply.text
+    reply = client.post("/setup", {"code": "ÉCOLE123", "password": "correct horse",
+                                   "repeat": "correct horse"})
+    assert reply.status == 400 and "printed on the console" in reply.text
 
 
 def test_setup_refuses_short_and_mismatched_passwords(web):
