@@ -27,6 +27,18 @@ def hours_minutes(seconds: float) -> tuple[int, int]:
     return divmod(max(1, int(seconds / 60 + 0.5)), 60)
 
 
+def about_hours_minutes(seconds: float, hours_keys, minutes_keys) -> list[str]:
+    """"About <hours> and <minutes>" for languages that say it that way (English, Italian):
+    ``hours_keys(n)`` and ``minutes_keys(n)`` give a count with its unit in the language's
+    grammar. Under a minute: "less than a minute"."""
+    if seconds < 60:
+        return ["less_than_minute"]
+    hours, minutes = hours_minutes(seconds)
+    keys = ["about"] + (hours_keys(hours) if hours else [])
+    keys += ["and"] if hours and minutes else []
+    return keys + (minutes_keys(minutes) if minutes else [])
+
+
 def country_code(digits: str) -> str:
     """The country code at the start of an international number's digits: "390612345" -> "39"."""
     for size, codes in ((1, _CC1), (2, _CC2)):

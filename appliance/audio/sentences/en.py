@@ -37,12 +37,8 @@ def _count(n: int, one: str, many: str) -> list[str]:
 
 def wait(seconds: float) -> list[str]:
     """Said after "Your estimated wait is": 0 (under a minute) -> "less than a minute"."""
-    if seconds < 60:
-        return ["less_than_minute"]
-    hours, minutes = common.hours_minutes(seconds)
-    keys = ["about"] + (_count(hours, "hour", "hours") if hours else [])
-    keys += ["and"] if hours and minutes else []
-    return keys + (_count(minutes, "minute", "minutes") if minutes else [])
+    return common.about_hours_minutes(seconds, lambda n: _count(n, "hour", "hours"),
+                                      lambda n: _count(n, "minute", "minutes"))
 
 
 def phone(number: str) -> list[str]:

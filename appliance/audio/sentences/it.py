@@ -38,12 +38,8 @@ def _count(n: int, one: str, many: str) -> list[str]:
 
 def wait(seconds: float) -> list[str]:
     """Said after "Il tempo di attesa stimato è": "di circa cinque minuti", "inferiore a un minuto"."""
-    if seconds < 60:
-        return ["less_than_minute"]
-    hours, minutes = common.hours_minutes(seconds)
-    keys = ["about"] + (_count(hours, "hour_one", "hours") if hours else [])
-    keys += ["and"] if hours and minutes else []
-    return keys + (_count(minutes, "minute_one", "minutes") if minutes else [])
+    return common.about_hours_minutes(seconds, lambda n: _count(n, "hour_one", "hours"),
+                                      lambda n: _count(n, "minute_one", "minutes"))
 
 
 def phone(number: str) -> list[str]:
