@@ -24,6 +24,18 @@ def error_path(message: str) -> str | None:
     return found.group(1) if found else None
 
 
+def save_or_explain(ctx, change, page, where: str, message, **page_values):
+    """Save ``change(settings)`` and go back to ``where`` with ``message`` (text, or a function
+    giving it once the change is made); if the form or the settings are refused, show ``page``
+    again (400) with the error beside its field."""
+    from appliance.web.context import done
+    try:
+        ctx.save(change(ctx.store.load()))
+    except SettingsError as exc:
+        return page(ctx, 400, error=str(exc), error_at=error_path(str(exc)), **page_values)
+    done(where, message() if callable(message) else message)
+
+
 @lru_cache(maxsize=1)
 def _docs() -> dict[str, str]:
     return {row.path: f"{row.doc} (allowed: {row.allowed})" for row in schema.describe()}

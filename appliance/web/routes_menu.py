@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import bottle
 
-from appliance.errors import SettingsError
 from appliance.web import forms, menu_form
-from appliance.web.context import WebContext, done
+from appliance.web.context import WebContext
 
 
 def _fallback(value: str) -> dict:
@@ -32,12 +31,8 @@ def menu_page(ctx: WebContext, status: int = 200, **values):
 
 def save_menu(ctx: WebContext):
     form = bottle.request.forms.decode()
-    settings = ctx.store.load()
-    try:
-        ctx.save({**settings, "menu": _menu(form, settings["menu"])})
-    except SettingsError as exc:
-        return menu_page(ctx, 400, error=str(exc), error_at=forms.error_path(str(exc)))
-    done("/menu", "Voice menu saved. New calls hear it from now on.")
+    return forms.save_or_explain(ctx, lambda s: {**s, "menu": _menu(form, s["menu"])}, menu_page,
+                                 "/menu", "Voice menu saved. New calls hear it from now on.")
 
 
 ROUTES = (("GET", "/menu", menu_page), ("POST", "/menu", save_menu))

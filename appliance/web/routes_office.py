@@ -9,7 +9,7 @@ import bottle
 from appliance.errors import SettingsError
 from appliance.store.schema import DAYS, STRATEGIES
 from appliance.web import forms
-from appliance.web.context import WebContext, done
+from appliance.web.context import WebContext
 
 DAY_NAMES = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
                             "Sunday")))
@@ -69,24 +69,17 @@ def hours_page(ctx: WebContext, status: int = 200, **values):
 
 def save_queues(ctx: WebContext):
     form = bottle.request.forms.decode()
-    settings = ctx.store.load()
-    try:
+
+    def change(settings: dict) -> dict:
         queues = {name: _queue(form, name, old) for name, old in settings["queues"].items()}
-        ctx.save({**settings, "queues": queues,
-                  "callbacks": _callbacks(form, settings["callbacks"])})
-    except SettingsError as exc:
-        return queues_page(ctx, 400, error=str(exc), error_at=forms.error_path(str(exc)))
-    done("/queues", "Queues saved.")
+        return {**settings, "queues": queues, "callbacks": _callbacks(form, settings["callbacks"])}
+    return forms.save_or_explain(ctx, change, queues_page, "/queues", "Queues saved.")
 
 
 def save_hours(ctx: WebContext):
     form = bottle.request.forms.decode()
-    settings = ctx.store.load()
-    try:
-        ctx.save({**settings, "hours": _hours(form, settings["hours"])})
-    except SettingsError as exc:
-        return hours_page(ctx, 400, error=str(exc), error_at=forms.error_path(str(exc)))
-    done("/hours", "Opening hours saved.")
+    return forms.save_or_explain(ctx, lambda s: {**s, "hours": _hours(form, s["hours"])},
+                                 hours_page, "/hours", "Opening hours saved.")
 
 
 ROUTES = (("GET", "/queues", queues_page), ("POST", "/queues", save_queues),

@@ -5,7 +5,7 @@ import bottle
 
 from appliance.errors import SettingsError
 from appliance.web import forms
-from appliance.web.context import WebContext, done
+from appliance.web.context import WebContext
 
 MAX_OPERATORS = 20
 
@@ -43,42 +43,35 @@ def operators(ctx: WebContext):
 
 def add(ctx: WebContext):
     form = bottle.request.forms.decode()
-    settings = ctx.store.load()
-    try:
+    added = []
+
+    def change(settings: dict) -> dict:
         if len(settings["operators"]) >= MAX_OPERATORS:
             raise SettingsError(f"There are already {MAX_OPERATORS} operators, the most the "
                                 "appliance has handsets for. Remove one first.")
-        new = _from_form(form, None)
-        ctx.save({**settings, "operators": settings["operators"] + [new]})
-    except SettingsError as exc:
-        return _page(ctx, 400, error=str(exc), error_at=forms.error_path(str(exc)),
-                     form=dict(form))
-    done("/operators", f"Operator {new['name']} added.")
+        added.append(_from_form(form, None))
+        return {**settings, "operators": settings["operators"] + added}
+    return forms.save_or_explain(ctx, change, _page, "/operators",
+                                 lambda: f"Operator {added[0]['name']} added.", form=dict(form))
 
 
 def edit(ctx: WebContext, operator_id: str):
     form = bottle.request.forms.decode()
-    settings = ctx.store.load()
-    index = _index(settings, operator_id)
-    operators = list(settings["operators"])
-    try:
+
+    def change(settings: dict) -> dict:
+        operators = list(settings["operators"])
+        index = _index(settings, operator_id)
         operators[index] = _from_form(form, operators[index])
-        ctx.save({**settings, "operators": operators})
-    except SettingsError as exc:
-        return _page(ctx, 400, error=str(exc), error_at=forms.error_path(str(exc)),
-                     editing=operator_id)
-    done("/operators", f"Operator {operator_id} saved.")
+        return {**settings, "operators": operators}
+    return forms.save_or_explain(ctx, change, _page, "/operators",
+                                 f"Operator {operator_id} saved.", editing=operator_id)
 
 
 def remove(ctx: WebContext, operator_id: str):
-    settings = ctx.store.load()
-    index = _index(settings, operator_id)
-    operators = settings["operators"][:index] + settings["operators"][index + 1:]
-    try:
-        ctx.save({**settings, "operators": operators})
-    except SettingsError as exc:
-        return _page(ctx, 400, error=str(exc))
-    done("/operators", f"Operator {operator_id} removed.")
+    def change(settings: dict) -> dict:
+        index = _index(settings, operator_id)
+        return {**settings, "operators": settings["operators"][:index] + settings["operators"][index + 1:]}
+    return forms.save_or_explain(ctx, change, _page, "/operators", f"Operator {operator_id} removed.")
 
 
 OPERATOR = "<operator_id:re:[A-Za-z0-9_-]+>"
