@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the suite needs (added as each capability arrives).
-APT_PACKAGES=(python3-venv python3-dev gcc portaudio19-dev chromium libspandsp2 multimon-ng sox espeak-ng asterisk-core-sounds-en-wav asterisk-moh-opsound-wav codec2-examples)
+APT_PACKAGES=(python3-venv python3-dev gcc portaudio19-dev chromium libspandsp2 multimon-ng sox espeak-ng asterisk-core-sounds-en-wav asterisk-moh-opsound-wav codec2-examples socat)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

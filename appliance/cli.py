@@ -60,6 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
     dec.add_argument("file", type=Path, help="WAV file (8 kHz 16-bit mono, or any rate/width/G.711)")
     dec.add_argument("--events", action="store_true", help="also one line per key: time, length, level")
 
+    p = sub.add_parser("console", help="the technician console of the running appliance, on "
+                                       "this terminal or served on a serial port")
+    _add_data_dir(p)
+    p.add_argument("--port", help="serve the console on this serial device (e.g. /dev/ttyUSB0) "
+                                  "instead of this terminal")
+    p.add_argument("--baud", type=int, default=None,
+                   help="serial speed, 8N1 (default: the console.baud setting, 115200)")
+
     p = sub.add_parser("config", help="export or import all settings as one JSON document")
     _add_data_dir(p)
     csub = p.add_subparsers(dest="config_command", metavar="ACTION")
@@ -78,6 +86,9 @@ def _handler(command: str):
     if command == "web-reset":
         from appliance.web.auth import cmd_web_reset
         return cmd_web_reset
+    if command == "console":
+        from appliance.console.client import cmd_console
+        return cmd_console
     if command == "dtmf":
         from appliance.audio.dtmf_cli import cmd_dtmf
         return cmd_dtmf

@@ -23,7 +23,7 @@ from appliance import systemd, timefmt
 from appliance.clock import RealClock, SimClock
 from appliance.engine import Engine
 from appliance.housekeeping import Housekeeping
-from appliance.errors import ApplianceError, DriverNotBuilt
+from appliance.errors import ApplianceError, DriverError, DriverNotBuilt
 from appliance.events import ShutdownRequested
 from appliance.loop import Loop, LoopStalled
 from appliance.store.calllog import CALLLOG_NAME, CallLog
@@ -151,6 +151,7 @@ def _sim_live(scenario, seed: int, data_dir: Path, quiet: bool, web_port: int = 
     from hwsim.summary import format_summary
     from hwsim.view import LiveView
 
+    from appliance.console import launch as console_launch
     from appliance.web import launch as web_launch
     _log_to(data_dir / LOG_FILE, to_stderr=False)
     start = time.time()
@@ -164,10 +165,13 @@ def _sim_live(scenario, seed: int, data_dir: Path, quiet: bool, web_port: int = 
     web = web_launch.start(appliance.loop, data_dir, "127.0.0.1", web_port)
     if web is not None:
         print(web.announcement(), flush=True)
+    console = console_launch.start(appliance.loop, data_dir, scenario.settings, world.lines,
+                                   world.handsets)
     try:
         serve(appliance, tick=web_launch.with_footer(view.tick if view else None, web))
     finally:
         web_launch.stop(web)
+        console_launch.stop(console)
     print(format_summary(tally, world, start, time.time(), time.time() - start))
     _print_where(data_dir)
     return _failures(appliance.loop)
@@ -190,6 +194,7 @@ def _failures(loop: Loop) -> int:
 
 def cmd_run(args) -> int:
     """The daemon on the hardware the settings describe, until SIGTERM or SIGINT."""
+    from appliance.console import launch as console_launch
     from appliance.web import launch as web_launch
     hold_signals()
     data_dir = _data_dir(args.data_dir)
@@ -199,7 +204,7 @@ def cmd_run(args) -> int:
     engine = Engine(settings, seed=random.randrange(2**31),
                     pending_callbacks=recover(calllog, settings, time.time(), data_dir))
     loop = Loop(engine, RealClock())
-    lines = [build_line(settings, index, loop) for index in range(len(settings["lines"]))]
+    lines = [build_line(settings, index, loop, data_dir) for index in range(len(settings["lines"]))]
     bank = build_handsets(settings, loop)
     appliance = Appliance(loop, engine, calllog, data_dir)
     loop.connect(lines=lines, handsets=bank, calllog=appliance.calllog)
@@ -207,6 +212,7 @@ def cmd_run(args) -> int:
              ", ".join(f"{line.id} ({cfg['driver']})" for line, cfg in zip(lines, settings["lines"])),
              settings["handsets"]["count"], settings["handsets"]["driver"], data_dir)
     web = web_launch.start(loop, data_dir, settings["web"]["host"], settings["web"]["port"])
+    console = console_launch.start(loop, data_dir, settings, lines, bank)
     systemd.notify("READY=1")
     try:
         chores = [Watchdog(appliance.loop).tick,
@@ -214,6 +220,7 @@ def cmd_run(args) -> int:
         serve(appliance, tick=lambda: [chore() for chore in chores])
     finally:
         web_launch.stop(web)
+        console_launch.stop(console)
     return 0
 
 
@@ -260,9 +267,11 @@ class Watchdog:
         systemd.notify("WATCHDOG=1")
 
 
-def build_line(settings: dict, index: int, scheduler):
+def build_line(settings: dict, index: int, scheduler, data_dir: Path | None = None):
     """The driver for ``settings['lines'][index]``, or DriverNotBuilt naming the setting."""
     cfg = settings["lines"][index]
+    if cfg["driver"] in GSM_DRIVERS:
+        return _gsm_line(settings, index, scheduler, data_dir)
     if cfg["driver"] != "sim":
         raise DriverNotBuilt(
             f"Setting 'lines[{index}].driver' is '{cfg['driver']}' (line '{cfg['id']}'): this "
@@ -274,17 +283,43 @@ def build_line(settings: dict, index: int, scheduler):
                    settings["callbacks"]["answer_timeout_s"])
 
 
+GSM_DRIVERS = ("sim800", "sim7600", "ec25")
+
+
+def _gsm_line(settings: dict, index: int, scheduler, data_dir: Path | None):
+    """A SIM800 / SIM7600 / EC25 line (appliance.lines.factory); docs/lines.md."""
+    from appliance.lines.factory import gsm_line
+    return gsm_line(settings, index, getattr(scheduler, "post", None), data_dir)
+
+
 def build_handsets(settings: dict, scheduler):
-    """The handset bank driver named by ``handsets.driver``, or DriverNotBuilt."""
+    """The handset bank driver named by ``handsets.driver``: ``sim`` (simulated desks) or
+    ``gpio`` (the reference board through RPi.GPIO; with ``IVR_GPIO=sim``, a simulated board)."""
     cfg = settings["handsets"]
-    if cfg["driver"] != "sim":
-        raise DriverNotBuilt(
-            f"Setting 'handsets.driver' is '{cfg['driver']}': this firmware does not include the "
-            f"{cfg['driver']} handset driver yet; only 'sim' runs")
+    if cfg["driver"] == "gpio":
+        return _gpio_handsets(settings, scheduler, os.environ.get(GPIO_ENV, "rpi"))
     from hwsim.handsets import SimHandsets
     from hwsim.people.operator import operators_from_settings
     people = operators_from_settings(settings, cfg["sim_talk_s"], random.Random())
     return SimHandsets(scheduler, people, cfg["count"])
+
+
+GPIO_ENV = "IVR_GPIO"          # rpi (default): the real RPi.GPIO; sim: the simulated board
+
+
+def _gpio_handsets(settings: dict, scheduler, board: str):
+    """The gpio driver on the real board, or on the simulated one for a demonstration."""
+    from appliance.handsets import gpio
+    if board == "sim":
+        from hwsim.board.desks import board_handsets
+        from hwsim.people.operator import operators_from_settings
+        people = operators_from_settings(settings, settings["handsets"]["sim_talk_s"],
+                                         random.Random())
+        return board_handsets(settings, scheduler, people, seed=random.randrange(2**31))
+    if board != "rpi":
+        raise DriverError(f"environment variable {GPIO_ENV} is '{board}': it must be rpi (the "
+                          "real board, the default) or sim (the simulated board)")
+    return gpio.open_bank(gpio.load_rpi_gpio(), settings, scheduler, scheduler)
 
 
 # -- running and stopping ----------------------------------------------------------------------

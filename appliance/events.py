@@ -92,6 +92,12 @@ class HandsetOnHook:
 
 
 @dataclass(frozen=True, slots=True)
+class HookFlash:
+    """Desk handset ``handset`` was put down for 100-600 ms and lifted again (a hook flash)."""
+    handset: int
+
+
+@dataclass(frozen=True, slots=True)
 class TimerFired:
     """The timer started with ``StartTimer(key, ...)`` is due."""
     key: tuple
@@ -130,5 +136,5 @@ class ShutdownRequested:
 
 Event = (LineRinging | CallAnswered | CalleeHeard | DialFailed | DigitPressed | PromptDone | RecordingDone
          | LineHungUp
-         | LineFailed | LineReady | HandsetOffHook | HandsetOnHook | TimerFired | OperatorPaused
+         | LineFailed | LineReady | HandsetOffHook | HandsetOnHook | HookFlash | TimerFired | OperatorPaused
          | OperatorUnpaused | TransferRequested | SettingsChanged | ShutdownRequested)

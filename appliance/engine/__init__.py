@@ -261,6 +261,7 @@ _HANDLERS = {
     ev.CallAnswered: _on_answered, ev.CalleeHeard: _on_callee_heard,
     ev.DialFailed: _on_dial_failed,
     ev.HandsetOffHook: _on_off_hook, ev.HandsetOnHook: _on_on_hook, ev.TimerFired: _on_timer,
+    ev.HookFlash: lambda eng, e: None,          # a hook flash means nothing to calls yet
     ev.OperatorPaused: _on_paused, ev.OperatorUnpaused: _on_unpaused,
     ev.TransferRequested: _on_transfer, ev.SettingsChanged: _on_settings,
     ev.ShutdownRequested: _on_shutdown,

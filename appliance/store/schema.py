@@ -37,6 +37,7 @@ DEFAULT_PINS = {
     "xp_data": 21, "xp_strobe": 12, "xp_cs_a": 8, "xp_cs_b": 7, "xp_reset": 4,
 }
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+SERIAL_BAUDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600)
 
 
 # ---- checks of single values that need more than a type and bounds -----------------------------
@@ -68,6 +69,13 @@ def _timezone(value: Any, path: str) -> str:
     except (ZoneInfoNotFoundError, ValueError, OSError):
         fail(path, f"is not a time zone this system knows (got {shown(value)}); "
                    "use an IANA name such as Europe/London")
+    return value
+
+
+def _serial_speed(value: Any, path: str) -> int:
+    if isinstance(value, bool) or value not in SERIAL_BAUDS:
+        fail(path, f"must be a serial speed: {', '.join(map(str, SERIAL_BAUDS))} "
+                   f"(got {shown(value)})")
     return value
 
 
@@ -170,6 +178,13 @@ TOP = Record({
     "web": Record({
         "host": Text("0.0.0.0", "address the web page listens on (0.0.0.0: every interface)"),
         "port": Int(8080, "TCP port of the web page", low=1, high=65535),
+    }),
+    "console": Record({
+        "port": Text(None, "serial device of the technician console, e.g. /dev/serial0 "
+                     "(null: no serial console; the control socket is always served)",
+                     nullable=True),
+        "baud": Custom(115200, "serial speed of the console port (8N1)", _serial_speed,
+                       "a serial speed such as 9600 or 115200"),
     }),
     "handsets": Record({
         "driver": Choice("sim", ("gpio", "sim"), "gpio: the reference board; sim: simulated"),

@@ -48,7 +48,7 @@ class SimWorld:
         self.lines = [self._line(cfg["id"], settings) for cfg in settings["lines"]]
         operators = [SimOperator(p.id, p.handset, p.answer_after_s, p.talk_s, p.present,
                                  rng=self._rng) for p in scenario.operators]
-        self.handsets = SimHandsets(scheduler, operators, settings["handsets"]["count"])
+        self.handsets = self._handsets(settings, operators, seed)
         traffic = traffic_callers(scenario.traffic) if scenario.traffic else ()
         self._arrivals = heapq.merge(scenario.callers, traffic, key=lambda spec: spec.at_s)
         self._next: CallerSpec | None = None
@@ -61,6 +61,14 @@ class SimWorld:
         if self._audio is None:
             return SimLine(*args)
         return AudioSimLine(*args, audio=self._audio, library=self._library)
+
+    def _handsets(self, settings: dict, operators: list[SimOperator], seed: int):
+        """Simulated handsets; with ``handsets.driver: gpio`` the real GPIO driver drives a
+        simulated reference board (docs/wiring.md)."""
+        if settings["handsets"]["driver"] == "gpio":
+            from hwsim.board.desks import board_handsets
+            return board_handsets(settings, self._scheduler, operators, seed)
+        return SimHandsets(self._scheduler, operators, settings["handsets"]["count"])
 
     def begin(self) -> None:
         """Schedule the scenario's faults and the first arrival (each schedules the next)."""

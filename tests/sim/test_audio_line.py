@@ -53,7 +53,7 @@ def test_a_play_lasts_as_long_as_its_prompts_in_the_callers_language():
     for language in ("en", "ru", "it"):
         _, plays = play({"audio": {}, "settings": {"language": language},
                          "callers": [caller("", patience_s=5)]})
-        (t0, first), (t1, second) = plays[0], plays[1]
+        (t0, first), (t1, _) = plays[0], plays[1]
         assert first.items == tuple(greeting) and first.language == language
         expected = len(library.pcm(greeting, language)) / 16000
         assert abs((t1 - t0) - (expected + 5)) < 0.05      # the prompt, then the 5 s timeout

@@ -21,7 +21,7 @@ def settings_with(**patch):
     return schema.validate(schema.merge(schema.defaults(), patch))
 
 
-@pytest.mark.parametrize("driver", ["sim800", "sim7600", "ec25", "v253"])
+@pytest.mark.parametrize("driver", ["v253"])       # GSM drivers: tests/lines/test_daemon_lines.py
 def test_a_line_driver_not_in_this_firmware_is_named_with_its_setting(driver):
     settings = settings_with(lines=[{"id": "line1", "driver": "sim"},
                                     {"id": "gsm", "driver": driver, "port": "/dev/ttyUSB2"}])
@@ -31,10 +31,9 @@ def test_a_line_driver_not_in_this_firmware_is_named_with_its_setting(driver):
     assert f"Setting 'lines[1].driver' is '{driver}' (line 'gsm')" in str(caught.value)
 
 
-def test_the_gpio_handset_driver_is_named_with_its_setting():
+def test_the_sim_handset_driver_is_built_by_default():
     assert isinstance(daemon.build_handsets(settings_with(), scheduler=None), SimHandsets)
-    with pytest.raises(DriverNotBuilt, match="Setting 'handsets.driver' is 'gpio'"):
-        daemon.build_handsets(settings_with(handsets={"driver": "gpio"}), scheduler=None)
+    # the gpio driver's building: tests/handsets/test_daemon_gpio.py
 
 
 def ivr(*args) -> subprocess.Popen:
@@ -44,11 +43,11 @@ def ivr(*args) -> subprocess.Popen:
 
 def test_run_refuses_settings_naming_a_driver_it_does_not_have(tmp_path):
     SettingsStore(tmp_path).save(schema.merge(schema.defaults(), {
-        "lines": [{"id": "gsm", "driver": "ec25", "port": "/dev/ttyUSB2"}]}))
+        "lines": [{"id": "gsm", "driver": "v253", "port": "/dev/ttyUSB2"}]}))
     out, err = ivr("run", "--data-dir", tmp_path).communicate(timeout=60)
     assert err.strip().splitlines() == [
-        "ivr-appliance run: error: Setting 'lines[0].driver' is 'ec25' (line 'gsm'): this "
-        "firmware does not include the ec25 line driver yet; only 'sim' runs"]
+        "ivr-appliance run: error: Setting 'lines[0].driver' is 'v253' (line 'gsm'): this "
+        "firmware does not include the v253 line driver yet; only 'sim' runs"]
 
 
 def wait_for_file_text(path, text, timeout=30.0):

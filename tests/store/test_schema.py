@@ -24,6 +24,7 @@ SPEC_DEFAULTS = {
     "lines": [{"id": "line1", "driver": "sim", "port": None, "audio_port": None,
                "sound_card": None, "pin": None, "baud": 115200}],
     "web": {"host": "0.0.0.0", "port": 8080},
+    "console": {"port": None, "baud": 115200},
     "handsets": {"driver": "sim", "count": 3, "pins": {}, "cadence": "us",
                  "sim_answer_after_s": 4.0, "sim_talk_s": 60.0},
     "operators": [

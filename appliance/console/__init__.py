@@ -1,0 +1,1 @@
+"""The technician console: one command table served on a control socket and a serial port."""

@@ -1,0 +1,111 @@
+"""``ivr-appliance console``: a technician's terminal, or a serial port, joined to the running
+appliance's console socket.
+
+With no ``--port`` the terminal (stdin/stdout) talks to ``data_dir/console.sock``. With
+``--port DEV`` this process serves the console on that serial device itself (echo, line
+editing, CR LF) and relays each typed line to the socket: a USB-serial cable works on a box
+whose settings name no console port.
+"""
+from __future__ import annotations
+
+import os
+import select
+import socket
+import sys
+from pathlib import Path
+
+from appliance.console.serial_link import SerialPort
+from appliance.console.server import SOCKET_NAME
+from appliance.console.session import LineEditor
+from appliance.errors import ApplianceError
+from appliance.store.settings import SettingsStore
+
+
+def connect(data_dir: Path) -> socket.socket:
+    """A connection to the running appliance's console, or ApplianceError saying none runs."""
+    path = Path(data_dir) / SOCKET_NAME
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(str(path))
+    except OSError:
+        sock.close()
+        raise ApplianceError(f"no appliance is running with data folder {data_dir} "
+                             "(no console socket)") from None
+    return sock
+
+
+def cmd_console(args) -> int:
+    """The console on this terminal, or served on ``--port`` until Ctrl-C."""
+    sock = connect(args.data_dir)
+    if args.port is None:
+        with sock:
+            relay_terminal(sock, sys.stdin.fileno(), sys.stdout.buffer)
+        return 0
+    with sock:                                   # only a check that the appliance runs
+        port = _open_port(args)
+    try:
+        while relay_serial(connect(args.data_dir), port):
+            pass                                 # quit: the next technician gets a new session
+    finally:
+        port.close()
+    return 0
+
+
+def _open_port(args) -> SerialPort:
+    """``--port`` at ``--baud``, by default the speed the settings give the console port."""
+    baud = args.baud or SettingsStore(args.data_dir).load()["console"]["baud"]
+    port = SerialPort.open(args.port, baud)
+    print(f"console on {args.port} at {baud} 8N1 for the appliance in {args.data_dir}; "
+          "Ctrl-C stops", file=sys.stderr, flush=True)
+    return port
+
+
+def relay_terminal(sock: socket.socket, stdin: int, stdout) -> None:
+    """Typed lines to the appliance, its answers to ``stdout``, until the appliance hangs up."""
+    sources = [stdin, sock]
+    while True:
+        ready, _, _ = select.select(sources, [], [])
+        if sock in ready and not _copy_answer(sock, stdout.write, stdout.flush):
+            return
+        if stdin in ready and not _send_typed(stdin, sock):
+            sock.shutdown(socket.SHUT_WR)        # end of input: let the answers finish
+            sources.remove(stdin)
+
+
+def _copy_answer(sock: socket.socket, write, flush) -> bool:
+    data = sock.recv(4096)
+    if data:
+        write(data)
+        flush()
+    return bool(data)
+
+
+def _send_typed(stdin: int, sock: socket.socket) -> bool:
+    data = os.read(stdin, 4096)
+    if data:
+        sock.sendall(data)
+    return bool(data)
+
+
+def relay_serial(sock: socket.socket, port: SerialPort) -> bool:
+    """One session between the serial port and the appliance; True when the appliance ended it
+    (the technician typed quit), False if the port was stopped."""
+    editor = LineEditor(port.write)
+    with sock:
+        while True:
+            ready, _, _ = select.select([port.fd, sock], [], [], 0.5)
+            if port.closed.is_set():
+                return False
+            if sock in ready and not _copy_answer(sock, _crlf(port), lambda: None):
+                return True
+            if port.fd in ready:
+                _send_lines(editor.feed(os.read(port.fd, 4096)), sock)
+
+
+def _crlf(port: SerialPort):
+    return lambda data: port.write(data.replace(b"\n", b"\r\n"))
+
+
+def _send_lines(lines: list[str], sock: socket.socket) -> None:
+    for line in lines:
+        sock.sendall(line.encode("utf-8") + b"\n")

@@ -1,0 +1,72 @@
+"""Starting and stopping the console beside a running appliance (``run`` and the live ``sim``).
+
+Example::
+
+    console = launch.start(loop, data_dir, settings, lines, handsets)
+    try:
+        serve(...)
+    finally:
+        launch.stop(console)
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from appliance.console.commands import build_table
+from appliance.console.context import Context
+from appliance.console.server import SOCKET_NAME, ConsoleServer, SerialConsole
+from appliance.errors import ApplianceError
+
+log = logging.getLogger("appliance.console")
+
+
+@dataclass
+class Running:
+    """The console's servers for one appliance (either may be None)."""
+
+    socket: ConsoleServer | None
+    serial: SerialConsole | None
+
+
+def simulated(settings: dict, lines: list, handsets: Any) -> tuple[dict, Any]:
+    """The drivers that are the simulator's (they have fault switches): lines by id, the bank."""
+    sim_lines = {line.id: line for line, cfg in zip(lines, settings["lines"])
+                 if cfg["driver"] == "sim"}
+    switchable = settings["handsets"]["driver"] == "sim" or hasattr(handsets, "lift")
+    return sim_lines, handsets if switchable else None
+
+
+def start(loop, data_dir: Path, settings: dict, lines: list, handsets: Any) -> Running:
+    """Serve the console on ``data_dir/console.sock`` and on ``settings.console.port`` if set.
+
+    A console that cannot start is logged, never fatal: the phones matter more."""
+    sim_lines, sim_bank = simulated(settings, lines, handsets)
+    table = build_table(Context(loop, Path(data_dir), sim_lines, sim_bank))
+    running = Running(_socket(table, Path(data_dir) / SOCKET_NAME), None)
+    port = settings["console"]["port"]
+    if port is not None:
+        running.serial = SerialConsole(table, port, settings["console"]["baud"])
+        running.serial.start()
+    return running
+
+
+def _socket(table, path: Path) -> ConsoleServer | None:
+    server = ConsoleServer(table, path)
+    try:
+        server.start()
+    except (ApplianceError, OSError) as exc:
+        log.error("the console socket %s is not served: %s", path, exc)
+        return None
+    return server
+
+
+def stop(running: Running | None) -> None:
+    """Stop both servers and remove the socket file."""
+    if running is None:
+        return
+    for server in (running.socket, running.serial):
+        if server is not None:
+            server.stop()

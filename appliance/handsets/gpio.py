@@ -1,0 +1,217 @@
+"""The reference board's handset driver: ring bits, hook sense and audio crosspoints over RPi.GPIO.
+
+The driver takes the GPIO module as an argument (style lesson 4): the real ``RPi.GPIO`` (or the
+``rpi-lgpio`` shim on a Pi 5), or ``hwsim.board`` 's fake wired to simulated chips. Nothing here
+imports ``RPi.GPIO`` at import time; ``load_rpi_gpio()`` does, when the daemon asks for it.
+
+Timing runs on the event loop's own timers (``scheduler.call_later``), not on a thread: every
+``POLL_S`` the loop reads the hook chain, debounces it (``hook.HookFilter``) and refreshes the
+ring bits by cadence. So ring state, hook state and the commands that change them all live on
+the loop thread with no lock, and the same driver runs on simulated time for tests and
+``sim --fast``. The price: if the loop stalls, hook polling and cadence stall with it (the
+systemd watchdog restarts a stalled loop).
+
+Example::
+
+    import RPi.GPIO as GPIO                       # or: board = ReferenceBoard(loop); board.gpio
+    bank = GpioHandsetBank(GPIO, settings, clock=loop, scheduler=loop)
+    loop.connect(lines=lines, handsets=bank, calllog=log)     # calls bank.start(loop.post)
+    bank.execute(RingHandset(3))                  # handset 3 rings at settings' cadence
+    bank.execute(Bridge("line1", 3))              # line1's audio reaches handset 3
+    bank.close()                                  # silent, crosspoints open, pins released
+"""
+from __future__ import annotations
+
+from appliance import commands as c
+from appliance.errors import DriverError
+from appliance.events import HandsetOffHook
+from appliance.handsets.base import HandsetBank, Post
+from appliance.handsets.hook import HookFilter
+from appliance.handsets.shiftchain import (CHAIN_BITS, Crosspoint, address_bits, crosspoint,
+                                           off_hook_from_bits, ring_bit_on, ring_sequence)
+from appliance.store.schema import DEFAULT_PINS
+
+POLL_S = 0.01
+HOOK_INPUT = "hook_data"
+PI5_HINT = ("on a Raspberry Pi 5 use the rpi-lgpio shim: sudo apt remove python3-rpi.gpio; "
+            "pip install rpi-lgpio")
+
+
+def load_rpi_gpio():
+    """Import the real ``RPi.GPIO``, or raise a one-line DriverError saying why it cannot be."""
+    try:
+        import RPi.GPIO as gpio
+    except (ImportError, RuntimeError) as exc:
+        raise DriverError(f"RPi.GPIO could not be loaded (not a Raspberry Pi?): {exc}; "
+                          f"{PI5_HINT}; to try the gpio driver on the simulated board set "
+                          "IVR_GPIO=sim") from None
+    return gpio
+
+
+def board_pins(overrides: dict[str, int]) -> dict[str, int]:
+    """Signal name -> BCM pin: the design's defaults with ``handsets.pins`` laid over them."""
+    return {**DEFAULT_PINS, **overrides}
+
+
+class GpioHandsetBank(HandsetBank):
+    """Handsets 1..``handsets.count`` on the reference board; see the module docstring."""
+
+    def __init__(self, gpio, settings: dict, clock, scheduler, poll_s: float = POLL_S) -> None:
+        cfg = settings["handsets"]
+        self.count, self.cadence, self.poll_s = cfg["count"], cfg["cadence"], poll_s
+        self.pins = board_pins(cfg["pins"])
+        self.line_ids = [line["id"] for line in settings["lines"]]
+        self._gpio, self._clock, self._scheduler = gpio, clock, scheduler
+        self._hooks = HookFilter(self.count)
+        self._ringing: dict[int, float] = {}      # handset -> when its cadence began
+        self._latched: list[int] | None = None
+        self._post: Post | None = None
+        self._timer = None
+        self._closed = False
+        self._setup_pins()
+        self._write_ring([0] * CHAIN_BITS)
+        self._pulse("xp_reset")
+
+    # -- HandsetBank interface -------------------------------------------------------------------
+
+    def start(self, post: Post) -> None:
+        """Begin polling the hook chain every ``poll_s`` and posting hook events."""
+        self._post = post
+        self._timer = self._scheduler.call_later(self.poll_s, self._tick)
+
+    def execute(self, command: c.Command) -> None:
+        """Carry out RingHandset, StopRing, Bridge or Unbridge at once."""
+        {c.RingHandset: self._ring, c.StopRing: self._stop_ring, c.Bridge: self._bridge,
+         c.Unbridge: self._unbridge}[type(command)](command)
+
+    def close(self) -> None:
+        """Silence every ringer, open every crosspoint and release this driver's pins."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._timer is not None:
+            self._timer.cancel()
+        self._ringing.clear()
+        self._write_ring([0] * CHAIN_BITS)
+        self._pulse("xp_reset")
+        self._gpio.cleanup(sorted(self.pins.values()))
+
+    # -- state, for the simulator and the self-test -----------------------------------------------
+
+    def off_hook(self) -> set[int]:
+        """Handsets reported off hook (debounced), as the engine knows them."""
+        return set(self._hooks.reported)
+
+    def ringing(self) -> set[int]:
+        """Handsets being rung (their cadence may be in a silent part)."""
+        return set(self._ringing)
+
+    # -- commands ----------------------------------------------------------------------------------
+
+    def _ring(self, command: c.RingHandset) -> None:
+        if command.handset in self._hooks.reported or command.handset in self._ringing:
+            return                               # never ring a lifted handset; keep the cadence
+        self._check_handset(command.handset)
+        self._ringing[command.handset] = self._clock.now()
+        self._refresh_ring(self._clock.now())
+
+    def _stop_ring(self, command: c.StopRing) -> None:
+        if self._ringing.pop(command.handset, None) is not None:
+            self._refresh_ring(self._clock.now())
+
+    def _bridge(self, command: c.Bridge) -> None:
+        self._switch(self._crosspoint(command), close=True)
+
+    def _unbridge(self, command: c.Unbridge) -> None:
+        self._switch(self._crosspoint(command), close=False)
+
+    def _crosspoint(self, command: c.Bridge | c.Unbridge) -> Crosspoint:
+        if command.line not in self.line_ids:
+            raise DriverError(f"no line '{command.line}' in settings (lines: "
+                              f"{', '.join(self.line_ids)}); cannot reach handset {command.handset}")
+        self._check_handset(command.handset)
+        return crosspoint(command.handset, self.line_ids.index(command.line))
+
+    def _check_handset(self, handset: int) -> None:
+        if not 1 <= handset <= self.count:
+            raise DriverError(f"handset {handset} is not fitted (handsets.count is {self.count})")
+
+    # -- the poll ----------------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        now = self._clock.now()
+        for event in self._hooks.feed(self._read_hooks(), now):
+            if isinstance(event, HandsetOffHook):
+                self._ringing.pop(event.handset, None)        # ring trip
+            self._post(event)
+        self._refresh_ring(now)
+        self._timer = self._scheduler.call_later(self.poll_s, self._tick)
+
+    def _refresh_ring(self, now: float) -> None:
+        """Shift and latch the ring chain if the cadence changed any bit."""
+        on = {h for h, began in self._ringing.items() if ring_bit_on(self.cadence, now - began)}
+        bits = ring_sequence(on)
+        if bits != self._latched:
+            self._write_ring(bits)
+
+    # -- pin protocols -----------------------------------------------------------------------------
+
+    def _setup_pins(self) -> None:
+        g = self._gpio
+        g.setmode(g.BCM)
+        for signal, pin in self.pins.items():
+            if signal == HOOK_INPUT:
+                g.setup(pin, g.IN, pull_up_down=g.PUD_DOWN)   # unplugged chain reads on hook
+            else:
+                g.setup(pin, g.OUT, initial=int(signal == "hook_load"))
+
+    def _write_ring(self, bits: list[int]) -> None:
+        """74HC595: each bit on a rising clock, handset 24's first; then a latch pulse."""
+        out, data, clock = self._gpio.output, self.pins["ring_data"], self.pins["ring_clock"]
+        for bit in bits:
+            out(data, bit)
+            out(clock, 1)
+            out(clock, 0)
+        self._pulse("ring_latch")
+        self._latched = list(bits)
+
+    def _read_hooks(self) -> set[int]:
+        """74HC165: load low then high, then a bit per rising clock edge, handset 1's first."""
+        out, clock = self._gpio.output, self.pins["hook_clock"]
+        out(self.pins["hook_load"], 0)
+        out(self.pins["hook_load"], 1)
+        bits = []
+        for _ in range(CHAIN_BITS):
+            bits.append(1 if self._gpio.input(self.pins[HOOK_INPUT]) else 0)
+            out(clock, 1)
+            out(clock, 0)
+        return {h for h in off_hook_from_bits(bits) if h <= self.count}
+
+    def _switch(self, xp: Crosspoint, close: bool) -> None:
+        """MT8816: address and data first, then a strobe pulse with the chip selected."""
+        out = self._gpio.output
+        for bit, level in enumerate(address_bits(xp.ax, 4)):
+            out(self.pins[f"xp_ax{bit}"], level)
+        for bit, level in enumerate(address_bits(xp.ay, 3)):
+            out(self.pins[f"xp_ay{bit}"], level)
+        out(self.pins["xp_data"], int(close))
+        out(self.pins[f"xp_cs_{xp.chip}"], 1)
+        self._pulse("xp_strobe")
+        out(self.pins[f"xp_cs_{xp.chip}"], 0)
+
+    def _pulse(self, signal: str) -> None:
+        self._gpio.output(self.pins[signal], 1)
+        self._gpio.output(self.pins[signal], 0)
+
+
+def open_bank(gpio, settings: dict, clock, scheduler) -> GpioHandsetBank:
+    """A GpioHandsetBank, with RPi.GPIO's set-up failures (a Pi 5's) turned into a DriverError."""
+    try:
+        return GpioHandsetBank(gpio, settings, clock, scheduler)
+    except RuntimeError as exc:
+        raise DriverError(f"the GPIO pins could not be set up: {exc}; {PI5_HINT}") from None
+
+
+if __name__ == "__main__":
+    from appliance.handsets.selftest import main
+    raise SystemExit(main())

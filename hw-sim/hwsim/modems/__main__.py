@@ -1,0 +1,69 @@
+"""`python -m hwsim.modems --dialect sim800`: a simulated module on a pty, for a bench or a test.
+
+Prints the port to put in ``lines[].port``, then reads commands from stdin: ``call +4477...``,
+``call`` (withheld), ``press 2#``, ``hangup``, ``callee +1555 busy|no_answer|unreachable|answer``,
+and the fault switches ``garble [n]``, ``stall [n]``, ``cme <code> [n]``, ``drop``, ``vanish``,
+``plugin``; ``quit`` ends it (so does end of input or Ctrl-C).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from appliance.lines.dialects import DIALECTS
+from hwsim.modems.model import ModemModel
+
+
+def _actions(modem: ModemModel) -> dict:
+    return {
+        "call": lambda *a: modem.incoming_call(a[0] if a else None),
+        "press": lambda keys: modem.press(keys),
+        "hangup": lambda: modem.hang_up(),
+        "callee": lambda number, outcome: modem.callees.__setitem__(number, outcome),
+        "garble": lambda n="1": modem.garble(int(n)),
+        "stall": lambda n="1": modem.stall(int(n)),
+        "cme": lambda code, n="1": modem.cme(int(code), int(n)),
+        "drop": lambda: modem.drop(),
+        "vanish": lambda: modem.vanish(),
+        "plugin": lambda: modem.plug_in(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one simulated module until ``quit``."""
+    parser = argparse.ArgumentParser(prog="python -m hwsim.modems",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("--dialect", choices=sorted(DIALECTS), default="sim800")
+    parser.add_argument("--port", type=Path,
+                        help="where to put the port's link (default: a temp dir)")
+    parser.add_argument("--pin", help="the simulated SIM asks for this PIN")
+    args = parser.parse_args(argv)
+    modem = ModemModel(DIALECTS[args.dialect], path=args.port, pin=args.pin).start()
+    print(f"{DIALECTS[args.dialect].title} simulated on {modem.path} "
+          f"(audio port {modem.audio_path})", flush=True)
+    try:
+        _serve(modem, _actions(modem))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        modem.stop()
+    return 0
+
+
+def _serve(modem: ModemModel, actions: dict) -> None:
+    for text in sys.stdin:
+        words = text.split()
+        if not words:
+            continue
+        if words[0] == "quit":
+            return
+        try:
+            actions[words[0]](*words[1:])
+            print("ok", flush=True)
+        except (KeyError, TypeError, ValueError):
+            print(f"? {text.strip()} (commands: {', '.join(actions)}, quit)", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""A pseudo-terminal pair standing in for a modem's USB serial port, at a stable path.
+
+The simulated modem keeps the master end; the driver opens ``path`` with pyserial as it would
+open /dev/ttyUSB2. ``path`` is a symlink to the slave (/dev/pts/N), so a simulated replug (a new
+pair) keeps the name, like a udev by-id link. Uses ``os.openpty``: no external tool needed.
+
+Example::
+
+    pair = PtyPair(Path(tmp) / "modem0")
+    serial.Serial(str(pair.path), 115200, timeout=0.1)     # the driver's side
+    os.write(pair.master, b"\\r\\nRING\\r\\n")               # the modem's side
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import tty
+from pathlib import Path
+
+
+class PtyPair:
+    """An open pty pair; ``master`` is the modem's file descriptor, ``path`` the driver's."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path) if path else Path(tempfile.mkdtemp(prefix="hwsim-")) / "modem"
+        self.master = -1
+        self._slave = -1
+        self.open()
+
+    def open(self) -> None:
+        """Create a fresh pair and point ``path`` at its slave (a plug-in)."""
+        self.master, self._slave = os.openpty()
+        tty.setraw(self._slave)               # no echo, no CR/LF translation: a raw USB tty
+        os.set_blocking(self.master, False)
+        tmp = self.path.with_name(self.path.name + ".new")
+        tmp.unlink(missing_ok=True)
+        tmp.symlink_to(os.ttyname(self._slave))
+        tmp.replace(self.path)
+
+    def close(self) -> None:
+        """Close both ends and remove ``path``, as a pulled USB cable removes its device node
+        (a stale link could later point at another program's pty)."""
+        self.path.unlink(missing_ok=True)
+        for fd in (self.master, self._slave):
+            if fd >= 0:
+                os.close(fd)
+        self.master = self._slave = -1
+
+    @property
+    def is_open(self) -> bool:
+        """True between ``open`` and ``close``."""
+        return self.master >= 0

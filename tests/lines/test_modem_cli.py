@@ -1,0 +1,30 @@
+"""`python -m hwsim.modems`: a technician's simulated module on a pty, driven from stdin."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import serial
+
+
+def test_the_simulated_modem_prints_its_port_and_takes_calls_from_stdin(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "hwsim.modems", "--dialect", "ec25",
+                             "--port", str(tmp_path / "modem0")],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == (f"Quectel EC25 simulated on {tmp_path / 'modem0'} "
+                                                  f"(audio port {tmp_path / 'modem0-audio'})")
+        port = serial.Serial(str(tmp_path / "modem0"), 115200, timeout=0.5)
+        port.write(b"ATE0\r")
+        assert port.read_until(b"OK\r\n").endswith(b"OK\r\n")
+        proc.stdin.write("call +4915112345678\nbogus\n")
+        proc.stdin.flush()
+        assert proc.stdout.readline().strip() == "ok"
+        assert proc.stdout.readline().startswith("? bogus (commands: call, press")
+        assert b'+CLIP: "+4915112345678",145' in port.read_until(b",,,,0\r\n")
+        port.close()
+        proc.stdin.write("quit\n")
+        proc.stdin.flush()
+        assert proc.wait(timeout=10) == 0
+    finally:
+        proc.kill()
