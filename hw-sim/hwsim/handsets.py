@@ -20,6 +20,7 @@ from __future__ import annotations
 from appliance import commands as c
 from appliance.events import HandsetOffHook, HandsetOnHook
 from appliance.handsets.base import HandsetBank
+from hwsim.people.timing import NextMoves
 
 HANG_UP_AFTER_UNBRIDGE_S = 1.0
 
@@ -32,7 +33,7 @@ class SimHandsets(HandsetBank):
         self.operators = {op.handset: op for op in operators}
         self._scheduler = scheduler
         self._off_hook: set[int] = set()
-        self._pending: dict[int, object] = {}     # handset -> Handle of its next hook move
+        self._moves = NextMoves(scheduler)   # handset -> its next hook move
         self._post = None
         self._handlers = {c.RingHandset: self._ring, c.StopRing: self._stop_ring,
                           c.Bridge: self._bridge, c.Unbridge: self._unbridge}
@@ -49,8 +50,7 @@ class SimHandsets(HandsetBank):
 
     def close(self) -> None:
         """Cancel every pending hook move."""
-        for handset in list(self._pending):
-            self._cancel(handset)
+        self._moves.cancel_all()
 
     # -- switches and state ----------------------------------------------------------------------
 
@@ -60,18 +60,18 @@ class SimHandsets(HandsetBank):
 
     def all_on_hook(self) -> bool:
         """True when every handset is down and no hook move is pending."""
-        return not self._off_hook and not self._pending
+        return not self._off_hook and not self._moves
 
     def lift(self, handset: int) -> None:
         """Take ``handset`` off hook (an operator answering, or by hand)."""
-        self._cancel(handset)
+        self._moves.cancel(handset)
         if handset not in self._off_hook:
             self._off_hook.add(handset)
             self._post(HandsetOffHook(handset))
 
     def put_down(self, handset: int) -> None:
         """Put ``handset`` back on hook."""
-        self._cancel(handset)
+        self._moves.cancel(handset)
         if handset in self._off_hook:
             self._off_hook.discard(handset)
             self._post(HandsetOnHook(handset))
@@ -81,27 +81,18 @@ class SimHandsets(HandsetBank):
     def _ring(self, command: c.RingHandset) -> None:
         operator = self.operators.get(command.handset)
         if operator is not None and operator.present and not self.is_off_hook(command.handset):
-            self._later(command.handset, operator.answer_after_s, self.lift)
+            self._moves.later(command.handset, operator.answer_after_s, self.lift)
 
     def _stop_ring(self, command: c.StopRing) -> None:
         if not self.is_off_hook(command.handset):
-            self._cancel(command.handset)
+            self._moves.cancel(command.handset)
 
     def _bridge(self, command: c.Bridge) -> None:
         operator = self.operators.get(command.handset)
         talk = operator.talk_duration() if operator is not None else None
         if talk is not None:
-            self._later(command.handset, talk, self.put_down)
+            self._moves.later(command.handset, talk, self.put_down)
 
     def _unbridge(self, command: c.Unbridge) -> None:
         if self.is_off_hook(command.handset):
-            self._later(command.handset, HANG_UP_AFTER_UNBRIDGE_S, self.put_down)
-
-    def _later(self, handset: int, delay: float, move) -> None:
-        self._cancel(handset)
-        self._pending[handset] = self._scheduler.call_later(delay, lambda: move(handset))
-
-    def _cancel(self, handset: int) -> None:
-        handle = self._pending.pop(handset, None)
-        if handle is not None:
-            handle.cancel()
+            self._moves.later(command.handset, HANG_UP_AFTER_UNBRIDGE_S, self.put_down)

@@ -16,7 +16,7 @@ def rang(rig: Rig, handset: int) -> bool:
     """Is ``handset`` still being rung (the board: a ring bit; sim: an answer pending)?"""
     if rig.board is not None:
         return handset in rig.bank.ringing() or handset in rig.board.ringing()
-    return handset in rig.bank._pending
+    return handset in rig.bank._moves
 
 
 @pytest.fixture(params=KINDS)

@@ -25,6 +25,7 @@ from appliance.handsets.gpio import GpioHandsetBank
 from appliance.handsets.shiftchain import longest_silence
 from hwsim.board.handset import DeskPhone
 from hwsim.board.reference import ReferenceBoard
+from hwsim.people.timing import NextMoves
 
 HANG_UP_AFTER_UNBRIDGE_S = 1.0
 SILENCE_PATIENCE_S = 60.0      # an operator who hears nobody this long after answering hangs up
@@ -38,7 +39,7 @@ class Desks:
         self.operators = {op.handset: op for op in operators if op.handset in board.phones}
         self._scheduler = scheduler
         self._quiet_s = longest_silence(cadence) + 0.5
-        self._pending: dict[int, object] = {}
+        self._moves = NextMoves(scheduler)   # handset -> its next hook move
         self._reach_from: dict[int, float] = {}       # handset -> when its ringing was first heard
         for phone in board.phones.values():
             phone.on_ring = self._heard
@@ -48,17 +49,17 @@ class Desks:
 
     def lift(self, handset: int) -> None:
         """Lift ``handset`` now (an operator answering, or a fault switch)."""
-        self._cancel(handset)
+        self._moves.cancel(handset)
         self.board.phones[handset].lift(self._scheduler.now())
 
     def put_down(self, handset: int) -> None:
         """Put ``handset`` back now."""
-        self._cancel(handset)
+        self._moves.cancel(handset)
         self.board.phones[handset].put_down(self._scheduler.now())
 
     def idle(self) -> bool:
         """No handset lifted and no operator about to move one."""
-        return not self._pending and not any(p.off_hook for p in self.board.phones.values())
+        return not self._moves and not any(p.off_hook for p in self.board.phones.values())
 
     # -- habits ------------------------------------------------------------------------------------
 
@@ -69,7 +70,7 @@ class Desks:
         began = self._reach_from.get(phone.number)
         if began is None or self._new_ringing(phone, now):
             self._reach_from[phone.number] = now
-            self._later(phone.number, operator.answer_after_s, self._reach)
+            self._moves.later(phone.number, operator.answer_after_s, self._reach)
         elif now - began >= operator.answer_after_s:
             self._answer(phone.number)            # reached for it during the silence
 
@@ -79,7 +80,7 @@ class Desks:
 
     def _reach(self, handset: int) -> None:
         """The operator's hand reaches the phone: lift it if it is sounding now."""
-        self._pending.pop(handset, None)
+        self._moves.done(handset)
         phone = self.board.phones[handset]
         if phone.ringing and self.operators[handset].present:
             self._answer(handset)
@@ -88,11 +89,11 @@ class Desks:
         self._reach_from.pop(handset, None)
         if self.operators[handset].present:
             self.lift(handset)
-            self._later(handset, SILENCE_PATIENCE_S, self._give_up)
+            self._moves.later(handset, SILENCE_PATIENCE_S, self._give_up)
 
     def _give_up(self, handset: int) -> None:
         """Nobody came on the line (no crosspoint closed): the operator hangs up."""
-        self._pending.pop(handset, None)
+        self._moves.done(handset)
         if not self.board.phones[handset].lines:
             self.put_down(handset)
 
@@ -103,18 +104,9 @@ class Desks:
         if closed:
             talk = operator.talk_duration()
             if talk is not None:
-                self._later(handset, talk, self.put_down)
+                self._moves.later(handset, talk, self.put_down)
         else:
-            self._later(handset, HANG_UP_AFTER_UNBRIDGE_S, self.put_down)
-
-    def _later(self, handset: int, delay: float, move) -> None:
-        self._cancel(handset)
-        self._pending[handset] = self._scheduler.call_later(delay, lambda: move(handset))
-
-    def _cancel(self, handset: int) -> None:
-        handle = self._pending.pop(handset, None)
-        if handle is not None:
-            handle.cancel()
+            self._moves.later(handset, HANG_UP_AFTER_UNBRIDGE_S, self.put_down)
 
 
 class BoardHandsets(HandsetBank):
