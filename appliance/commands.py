@@ -101,6 +101,17 @@ class StopRecording:
 
 
 @dataclass(frozen=True, slots=True)
+class SendSms:
+    """Send ``text`` to ``number`` from ``line`` once the line is idle; SmsSent(call_id) follows.
+    A line that cannot send text messages (analog, simulated without SMS) answers SmsSent with
+    ``ok`` False; a failure never holds up calls."""
+    line: str
+    number: str
+    text: str
+    call_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class StartTimer:
     """Post TimerFired(key) at time ``at``; a timer with the same key is replaced."""
     key: tuple
@@ -127,5 +138,5 @@ class Notice:
 
 
 Command = (AnswerLine | Hangup | Dial | Play | StopPlayback | RingHandset | StopRing | Bridge
-           | Unbridge | StartRecording | StopRecording | StartTimer | CancelTimer
+           | Unbridge | StartRecording | StopRecording | SendSms | StartTimer | CancelTimer
            | WriteCallRecord | Notice)

@@ -80,6 +80,30 @@ class LineReady:
 
 
 @dataclass(frozen=True, slots=True)
+class LineHealthReported:
+    """How ``line`` is doing, polled by its driver while idle (shown on the console and web).
+
+    ``health`` is plain data; every key may be None where the line kind has no such fact:
+    ``registration`` (home, roaming, searching, denied, not_registered, unknown), ``network``
+    (operator name), ``signal_dbm`` and ``bars`` (0-5), ``sim`` (ready, pin, puk, absent,
+    failure), ``plan`` (how the line carries calls: "call state by ccinfo, keys by QTONEDET ..."),
+    ``model``, ``last_error``.
+    """
+    line: str
+    health: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SmsSent:
+    """The text message asked by ``SendSms(call_id=...)`` on ``line`` was sent (``ok``) or not;
+    ``detail`` says why not (a modem error), or the module's message reference."""
+    line: str
+    call_id: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class HandsetOffHook:
     """Desk handset number ``handset`` (1-20) was lifted."""
     handset: int
@@ -136,5 +160,5 @@ class ShutdownRequested:
 
 Event = (LineRinging | CallAnswered | CalleeHeard | DialFailed | DigitPressed | PromptDone | RecordingDone
          | LineHungUp
-         | LineFailed | LineReady | HandsetOffHook | HandsetOnHook | HookFlash | TimerFired | OperatorPaused
+         | LineFailed | LineReady | LineHealthReported | SmsSent | HandsetOffHook | HandsetOnHook | HookFlash | TimerFired | OperatorPaused
          | OperatorUnpaused | TransferRequested | SettingsChanged | ShutdownRequested)

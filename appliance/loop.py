@@ -29,7 +29,7 @@ from appliance import commands as c
 from appliance import timefmt
 from appliance.clock import IDLE
 from appliance.errors import ApplianceError
-from appliance.events import Event, LineFailed, TimerFired
+from appliance.events import Event, LineFailed, SmsSent, TimerFired
 
 log = logging.getLogger("appliance.loop")
 
@@ -261,7 +261,7 @@ class Loop:
         return {
             c.AnswerLine: self._to_line, c.Hangup: self._to_line, c.Dial: self._to_line,
             c.Play: self._to_line, c.StopPlayback: self._to_line,
-            c.StartRecording: self._to_line, c.StopRecording: self._to_line,
+            c.StartRecording: self._to_line, c.StopRecording: self._to_line, c.SendSms: self._to_line,
             c.RingHandset: self._to_handsets, c.StopRing: self._to_handsets,
             c.Bridge: self._to_both, c.Unbridge: self._to_both,
             c.StartTimer: self._start_timer, c.CancelTimer: self._cancel_timer,
@@ -273,6 +273,9 @@ class Loop:
             self._lines[command.line].execute(command)
         except Exception as exc:
             _log_failure(exc, "line %s cannot %r", command.line, command)
+            if isinstance(command, c.SendSms):      # a text never takes a line out of service
+                self.post(SmsSent(command.line, command.call_id, False, f"driver error: {exc}"))
+                return
             # A failed Hangup or Unbridge means the call is already ending (the engine sent it):
             # reporting the line failed again would only make the engine end it again.
             if not isinstance(command, _ENDING):

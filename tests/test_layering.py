@@ -5,7 +5,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 HARDWARE = {"serial", "RPi", "pyaudio", "lgpio"}
 ENGINE_MAY_IMPORT = ("appliance.engine", "appliance.events", "appliance.commands", "appliance.errors",
-                     "appliance.timefmt")
+                     "appliance.timefmt", "appliance.line_states")
 
 
 def imports(path: Path) -> set[str]:
@@ -33,7 +33,7 @@ def test_only_drivers_import_hardware_libraries():
     assert offenders == []
 
 
-def test_engine_imports_only_events_commands_errors_timefmt_and_itself():
+def test_engine_imports_only_events_commands_errors_timefmt_line_states_and_itself():
     offenders = []
     for path in (ROOT / "appliance" / "engine").rglob("*.py"):
         for name in imports(path):

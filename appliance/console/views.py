@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from appliance import timefmt
+from appliance.line_states import health_text, is_free
 from appliance.present import duration
-
-FREE_LINE_STATES = ("idle", "down")
 
 
 def clock(iso: str | None) -> str:
@@ -14,7 +13,7 @@ def clock(iso: str | None) -> str:
 
 def status(snap: dict) -> str:
     """The live view in one screen: lines, waiting callers, callbacks, operators, today."""
-    busy = sum(1 for line in snap["lines"] if line["state"] not in FREE_LINE_STATES)
+    busy = sum(1 for line in snap["lines"] if not is_free(line["state"]))
     waiting = sum(len(entries) for entries in snap["queues"].values())
     head = (f"at {snap['now']}: lines {busy}/{len(snap['lines'])} busy, {waiting} waiting, "
             f"{len(snap['callbacks'])} callbacks pending")
@@ -23,10 +22,17 @@ def status(snap: dict) -> str:
 
 
 def lines(snap: dict) -> str:
-    """One row per phone line: its state and the caller on it."""
-    rows = [f"  {line['id']:<10} {line['state']:<10} {line['caller'] or ''}".rstrip()
-            for line in snap["lines"]]
-    return "\n".join(["Lines", *rows])
+    """One row per phone line: its state and the caller on it, then its health (registration,
+    network, signal, SIM), calls today and any warning on a second row."""
+    rows = ["Lines"]
+    for line in snap["lines"]:
+        rows.append(f"  {line['id']:<10} {line['state']:<10} {line['caller'] or ''}".rstrip())
+        health = health_text(line.get("health", {}))
+        if health:                                # a real line reports its health
+            rows.append(f"    {health}, {line.get('calls_today', 0)} calls today")
+        if line.get("warning"):
+            rows.append(f"    ! {line['warning']}")
+    return "\n".join(rows)
 
 
 def queue(snap: dict) -> str:

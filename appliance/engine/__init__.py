@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from appliance import events as ev
 from appliance.commands import StopRecording, Unbridge
-from appliance.engine import (dialback, ending, inbound, offer, serving, snapshot, voicemail,
-                              waiting)
+from appliance.engine import (dialback, ending, inbound, offer, serving, sms, snapshot,
+                              voicemail, waiting)
 from appliance.engine.calls import CallState
 from appliance.engine.core import EngineCore
 
@@ -34,8 +34,10 @@ class Engine(EngineCore):
         return snapshot.build(self, self.now)
 
     def is_idle(self) -> bool:
-        """True when no call is live, no callback is pending and no record awaits its wrap-up."""
-        return not self.calls and not self.requests and not self.awaiting_wrapup
+        """True when no call is live, no callback is pending and no record awaits its wrap-up
+        or the report on its text message."""
+        return (not self.calls and not self.requests and not self.awaiting_wrapup
+                and not self.sms_pending)
 
     def pending_callbacks(self) -> list:
         """The callback requests still to be served, oldest rank first."""
@@ -47,6 +49,7 @@ def _call_on(eng, line: str):
 
 
 def _on_ringing(eng, e: ev.LineRinging) -> None:
+    eng.line_facts.count_call(e.line, eng.schedule.local_date(eng.now))
     inbound.on_ringing(eng, e.line, e.caller)
 
 
@@ -117,13 +120,16 @@ def _on_hung_up(eng, e: ev.LineHungUp) -> None:
 
 def _on_line_failed(eng, e: ev.LineFailed) -> None:
     eng.lines_down.add(e.line)
+    eng.line_facts.failed(e.line, e.reason)
     eng.notice(f"line {e.line} failed: {e.reason}", "error")
     call = _call_on(eng, e.line)
     if call is not None:
+        call.failure = e.reason
         _gone(eng, call, "failed", "system")
 
 
 def _on_line_ready(eng, e: ev.LineReady) -> None:
+    eng.line_facts.ready(e.line)
     if e.line in eng.lines_down:
         eng.lines_down.discard(e.line)
         eng.notice(f"line {e.line} is back in service")
@@ -187,10 +193,17 @@ def _on_timer(eng, e: ev.TimerFired) -> None:
         return
     if kind in ("retry", "open"):
         return          # nothing to do but dispatch, which follows every event
+    if kind == "sms":
+        sms.expire(eng, rest[0])
+        return
     call = eng.calls.get(rest[0])
     if call is not None and kind in call.timers:
         call.timers.discard(kind)
         _CALL_TIMERS[kind](eng, call)
+
+
+def _on_sms_sent(eng, e: ev.SmsSent) -> None:
+    sms.on_sent(eng, e.call_id, e.ok, e.line, e.detail)
 
 
 def _on_paused(eng, e: ev.OperatorPaused) -> None:
@@ -258,11 +271,12 @@ def _on_shutdown(eng, e: ev.ShutdownRequested) -> None:
 _HANDLERS = {
     ev.LineRinging: _on_ringing, ev.DigitPressed: _on_digit, ev.PromptDone: _on_prompt_done,
     ev.RecordingDone: _on_recording_done, ev.LineHungUp: _on_hung_up, ev.LineFailed: _on_line_failed, ev.LineReady: _on_line_ready,
+    ev.LineHealthReported: lambda eng, e: eng.line_facts.reported(e, eng.now),
     ev.CallAnswered: _on_answered, ev.CalleeHeard: _on_callee_heard,
     ev.DialFailed: _on_dial_failed,
     ev.HandsetOffHook: _on_off_hook, ev.HandsetOnHook: _on_on_hook, ev.TimerFired: _on_timer,
     ev.HookFlash: lambda eng, e: None,          # a hook flash means nothing to calls yet
     ev.OperatorPaused: _on_paused, ev.OperatorUnpaused: _on_unpaused,
     ev.TransferRequested: _on_transfer, ev.SettingsChanged: _on_settings,
-    ev.ShutdownRequested: _on_shutdown,
+    ev.ShutdownRequested: _on_shutdown, ev.SmsSent: _on_sms_sent,
 }

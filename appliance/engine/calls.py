@@ -94,6 +94,8 @@ class Call:
     hangup_by: str | None = None
     recording: str | None = None
     voicemail: str | None = None
+    sms: str | None = None                  # the text message after the call: sent, failed
+    failure: str | None = None              # why a failed call failed (the line's reason)
     # What the engine remembers while the call lives (not part of the record):
     rank: tuple[float, int] | None = None
     play_id: int = 0
@@ -105,6 +107,7 @@ class Call:
     talk_started_at: float | None = None
     request_id: str | None = None
     timers: set[str] = field(default_factory=set)
+    sms_out: tuple[str, str] | None = None  # (number, text) to send once the call has ended
 
     kind = "caller"
 

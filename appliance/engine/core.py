@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 
 from appliance import commands as cmd
+from appliance.engine.line_facts import LineFacts
 from appliance.engine import ewt, records
 from appliance.engine.callbacks import CallbackRequest
 from appliance.engine.calls import Call, CallState
@@ -44,7 +45,9 @@ class EngineCore:
         self.on_line: dict[str, Call] = {}
         self.requests: dict[str, CallbackRequest] = {}
         self.awaiting_wrapup: dict[str, Call] = {}
+        self.sms_pending: dict[str, Call] = {}      # ended calls awaiting SmsSent (engine/sms.py)
         self.lines_down: set[str] = set()
+        self.line_facts = LineFacts()              # health and why a line is down
         self.timers: dict[tuple, float] = {}
         self.today = DayCounts()
         self.out: list = []

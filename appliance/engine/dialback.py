@@ -55,6 +55,7 @@ def operator_answered(eng, call: Call) -> None:
     """The operator is on the handset: dial the customer now."""
     call.started_at = eng.now
     call.move(CallState.DIALLING)
+    eng.line_facts.count_call(call.line, eng.schedule.local_date(eng.now))
     eng.emit(cmd.Dial(call.line, call.callback_number))
     eng.write(call)
 

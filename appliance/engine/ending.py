@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from appliance import commands as cmd
+from appliance.engine import sms
 from appliance.engine.calls import Call, CallState
 
 
@@ -32,6 +33,7 @@ def end_call(eng, call: Call, outcome: str, by: str) -> None:
     if outcome in ("abandoned_menu", "abandoned_queue"):
         eng.count("abandoned")
     eng.write(call)
+    sms.after_end(eng, call)
 
 
 def hang_up(eng, call: Call, outcome: str, by: str = "system") -> None:

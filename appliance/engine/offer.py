@@ -1,7 +1,7 @@
 """The callback offer taken up: confirm or key a number, then book the callback in the caller's place."""
 from __future__ import annotations
 
-from appliance.engine import waiting
+from appliance.engine import sms, waiting
 from appliance.engine.callbacks import CallbackRequest
 from appliance.engine.calls import Call, CallState
 from appliance.engine.ending import hang_up, stop_rings
@@ -111,6 +111,8 @@ def book(eng, call: Call) -> None:
     call.outcome = "callback_requested"
     call.move(CallState.CB_THANKS)
     eng.count("callbacks_requested")
+    if sms.wants_confirmation(eng, req.number):
+        sms.prepare_confirmation(eng, call, req, waiting.estimate(eng, req))
     eng.play(call, [("prompt", "callback_thanks")])
     eng.write(call)
 

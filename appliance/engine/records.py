@@ -49,4 +49,6 @@ def build_record(call: Call) -> dict:
         "hangup_by": call.hangup_by,
         "recording": call.recording,
         "voicemail": call.voicemail,
+        "sms": call.sms,
+        "failure": call.failure,
     }

@@ -62,3 +62,24 @@ class Schedule:
                 if at > now and self.is_open(at):
                     return at
         return None
+
+    def next_close(self, now: float, within_days: int = 8) -> float | None:
+        """The first instant at or after ``now`` when the office is closed (``now`` itself when
+        closed); None if it stays open for the next ``within_days`` days."""
+        if not self.is_open(now):
+            return now
+        today = self.local(now).date()
+        for offset in range(within_days + 1):
+            day = today + timedelta(days=offset)
+            for at in sorted(self._ends(day)):
+                if at > now and not self.is_open(at):
+                    return at
+        return None
+
+    def _ends(self, day: date) -> list[float]:
+        """Where an opening period of ``day`` may end: its ranges' ends and the next midnight
+        (when a holiday may begin); "24:00" is that midnight."""
+        midnight = datetime.combine(day + timedelta(days=1), time(0, 0), self.tz).timestamp()
+        ranges = [] if self.always_open else self.ranges[DAYS[day.weekday()]]
+        return [midnight] + [midnight if end == time.max else
+                             datetime.combine(day, end, self.tz).timestamp() for _, end in ranges]

@@ -4,22 +4,27 @@ from __future__ import annotations
 from appliance.engine import waiting
 from appliance.engine.calls import CallState
 from appliance.engine.records import iso
+from appliance.line_states import LineState
 
 _LINE_STATE = {
-    CallState.MENU: "menu", CallState.CLOSED: "closed", CallState.GOODBYE: "menu",
-    CallState.QUEUED: "waiting", CallState.CB_CONFIRM: "waiting", CallState.CB_ENTRY: "waiting",
-    CallState.CB_THANKS: "waiting", CallState.VM_GREETING: "voicemail",
-    CallState.VM_RECORDING: "voicemail", CallState.RING_OPERATOR: "dialling",
-    CallState.DIALLING: "dialling", CallState.CB_INTRO: "dialling", CallState.TALKING: "talking",
+    CallState.MENU: LineState.MENU, CallState.CLOSED: LineState.CLOSED,
+    CallState.GOODBYE: LineState.MENU, CallState.QUEUED: LineState.WAITING,
+    CallState.CB_CONFIRM: LineState.WAITING, CallState.CB_ENTRY: LineState.WAITING,
+    CallState.CB_THANKS: LineState.WAITING, CallState.VM_GREETING: LineState.VOICEMAIL,
+    CallState.VM_RECORDING: LineState.VOICEMAIL, CallState.RING_OPERATOR: LineState.DIALLING,
+    CallState.DIALLING: LineState.DIALLING, CallState.CB_INTRO: LineState.DIALLING,
+    CallState.TALKING: LineState.TALKING,
 }
 
 
-def _lines(eng) -> list[dict]:
+def _lines(eng, now: float) -> list[dict]:
+    today = eng.schedule.local_date(now)
     rows = []
     for line in eng.lines:
         call = eng.on_line.get(line)
-        state = "down" if line in eng.lines_down else "idle"
-        rows.append({"id": line, "state": _LINE_STATE[call.state] if call else state,
+        state = LineState.DOWN if line in eng.lines_down else LineState.IDLE
+        rows.append({"id": line, **eng.line_facts.row(line, _LINE_STATE[call.state] if call
+                                                             else state, now, today),
                      "caller": call.caller if call else None, "call_id": call.id if call else None})
     return rows
 
@@ -65,6 +70,6 @@ def _operators(eng, now: float) -> list[dict]:
 
 def build(eng, now: float) -> dict:
     """The whole picture at ``now``; plain data, safe to hand to another thread."""
-    return {"now": iso(now), "lines": _lines(eng), "queues": _queues(eng, now),
+    return {"now": iso(now), "lines": _lines(eng, now), "queues": _queues(eng, now),
             "callbacks": _callbacks(eng, now), "operators": _operators(eng, now),
             "today": eng.today.on(eng.schedule.local_date(now))}

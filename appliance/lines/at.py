@@ -30,6 +30,7 @@ FINAL = re.compile(r"^(?:OK|ERROR|NO CARRIER|BUSY|NO ANSWER|NO DIALTONE|CONNECT(
                    r"\+CM[ES] ERROR: .*|COMMAND NOT SUPPORT|MODEM ERROR: \d+)$")
 CALL_OUTCOME = re.compile(r"^(?:NO CARRIER|BUSY|NO ANSWER|NO DIALTONE)$")
 _PREFIX = re.compile(r"^AT(\+[A-Z]+|\^[A-Z]+)")
+MAX_LINE = 4096                  # a longer run without LF is noise, not a line
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,10 @@ def classify(line: str, pending: str | None, urcs: Sequence[UrcRule]) -> Respons
     for rule in urcs:
         match = rule.pattern.match(line)
         if match:
-            return Urc(rule.kind, rule.value(match), line)
+            try:
+                return Urc(rule.kind, rule.value(match), line)
+            except (ValueError, TypeError, IndexError, OverflowError):
+                return Urc("garbled", None, line)     # e.g. +QTONEDET: 1114112 (no such key)
     if pending is None:
         return Urc("unknown", None, line)
     return Partial(line)
@@ -100,12 +104,14 @@ def check_final(command: str, final: str, lines: list[str]) -> list[str]:
 
 
 class _Pending:
-    """The one command in flight: its text, the lines so far, and how it ended."""
+    """The one command in flight: its text, the lines so far, and how it ended. ``prompted`` is
+    set when the module prints the ``> `` prompt of a command that takes a body (AT+CMGS)."""
 
     def __init__(self, text: str):
         self.text, self.lines = text, []
         self.final: str | None = None
         self.done = threading.Event()
+        self.prompted = threading.Event()
 
 
 class AtChannel:
@@ -153,15 +159,50 @@ class AtChannel:
             raise ModemGone(f"{self.name}: {self.lost}")
         return check_final(text, pending.final, pending.lines)
 
+    def command_with_body(self, text: str, body: str, timeout: float = 60.0) -> list[str]:
+        """Send ``text`` (AT+CMGS=...), wait for the ``> `` prompt, type ``body`` and Ctrl-Z,
+        and return the information lines once ``OK`` arrives. Without a prompt within 5 s the
+        body is cancelled with ESC and AtTimeout is raised."""
+        with self._one_at_a_time:
+            if self.lost:
+                raise ModemGone(f"{self.name}: {self.lost}")
+            pending = self._pending = _Pending(text)
+            try:
+                self._write(text)
+                if not pending.prompted.wait(min(timeout, 5.0)) and not pending.done.is_set():
+                    self._write_raw(b"\x1b")
+                    raise AtTimeout(text, min(timeout, 5.0), list(pending.lines))
+                if not pending.done.is_set():
+                    self._write_raw(body.encode("ascii") + b"\x1a")
+                    if not pending.done.wait(timeout):
+                        raise AtTimeout(text, timeout, list(pending.lines))
+            finally:
+                self._pending = None
+        if pending.final is None:
+            raise ModemGone(f"{self.name}: {self.lost}")
+        return check_final(text, pending.final, pending.lines)
+
     def _write(self, text: str) -> None:
+        self._write_raw(text.encode("ascii") + b"\r")
+
+    def _write_raw(self, data: bytes) -> None:
         try:
-            self.port.write(text.encode("ascii") + b"\r")
+            self.port.write(data)
         except (OSError, ValueError, TypeError) as exc:   # TypeError: closed meanwhile
             self._lose(f"write failed: {exc}")
 
     # -- reader thread ----------------------------------------------------------------------
 
     def _read_forever(self) -> None:
+        """The reader thread. Nothing may end it quietly: an unexpected error is logged with its
+        traceback and reported as the port being lost, so the line reopens it."""
+        try:
+            self._read_lines()
+        except Exception as exc:                # noqa: BLE001 - reported, never silent
+            log.exception("%s: the AT reader failed", self.name)
+            self._lose(f"internal error in the AT reader: {exc!r}")
+
+    def _read_lines(self) -> None:
         buffer = b""
         while not self._closing:
             try:
@@ -173,6 +214,16 @@ class AtChannel:
             *lines, buffer = buffer.split(b"\n")
             for raw in lines:
                 self._feed(raw)
+            if len(buffer) > MAX_LINE:
+                log.warning("%s: %d bytes with no line end skipped", self.name, len(buffer))
+                buffer = b""
+            self._check_prompt(buffer)
+
+    def _check_prompt(self, rest: bytes) -> None:
+        """The ``> `` body prompt ends no line: notice it in what is left after the last LF."""
+        pending = self._pending
+        if pending is not None and rest.strip(b"\r").startswith(b">"):
+            pending.prompted.set()
 
     def _feed(self, raw: bytes) -> None:
         try:
@@ -203,6 +254,9 @@ class AtChannel:
     def _post(self, urc: Urc) -> None:
         if urc.kind == "unknown":
             log.info("%s: unsolicited line ignored: %r", self.name, urc.line)
+            return
+        if urc.kind == "garbled":
+            log.warning("%s: malformed report skipped: %r", self.name, urc.line)
             return
         try:
             self.post_urc(urc)

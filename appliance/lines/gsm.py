@@ -1,24 +1,37 @@
 """A phone line on a GSM/LTE module (SIM800, SIM7600, EC25) driven over its AT port.
 
-``GsmLine`` opens the port with ``opener`` (a callable returning an opened pyserial ``Serial``),
-checks that the module is the one the settings name, unlocks the SIM with ``pin``, sends the
-dialect's init commands and posts ``LineReady``. The modem's URCs become events (``LineRinging``
-with caller ID, ``DigitPressed``, ``LineHungUp``, ``CallAnswered``, ``DialFailed``); the engine's
-commands become AT commands on the line's own worker thread, so ``execute`` never blocks the loop.
-A vanished port posts ``LineFailed`` once, then the line reopens it with back-off and posts
-``LineReady`` when the module answers again.
+``GsmLine`` is a state machine (``appliance.line_states.LineState``) run by one worker thread
+that owns the module: the AT reader only reads and hands each unsolicited line to the worker's
+inbox, the loop's commands go to the same inbox, and every deadline (dial timeout, call-list
+polling, the PCM switch, health polls, reconnect back-off) is a monotonic time the worker waits
+for. So a module restart, a ring and a hang-up are handled one after the other, in the order the
+module sent them, and no timer thread exists per call.
 
-Audio: with ``audio`` (a ``LineAudio``), Play / StopPlayback / recordings go to it and module DTMF
-reports go through ``audio.module_key``; with ``pcm`` too (a ``PcmLink`` on the module's audio
-port, SIM7600 / EC25) the dialect's PCM switch is armed at init and flipped with each call.
-Without audio the line is *control only* (SIM800's analog audio goes to the handsets'
-hardware): ``TimedPrompts`` posts ``PromptDone`` after each prompt's length, so the menu flow
-still works, and recordings are empty.
+What it does with the module:
+- **Start**: open the port, check the module is the one the settings name, unlock the SIM,
+  run the dialect's init steps (required ones must work; an optional one the firmware refuses
+  switches the line to its fallback; ``appliance.lines.plan``), log the plan once, hang up any
+  call the module still carries (a crash left it), then ``LineReady``.
+- **Lines fail alone**: a port that is missing or vanishes, a module that stops answering,
+  marks this line down (``LineFailed`` once, with the reason) and retries with back-off 1, 2,
+  4 ... 60 s until the device is back; nothing else notices.
+- **Calls end cleanly**: a hang-up is confirmed (``AT+CLCC`` shows no call; else again, then the
+  module is restarted); any failure during a call (timeout, refused command, restart, lost
+  registration, a dead audio port) ends that call with ``LineFailed`` (the engine writes the
+  record, outcome ``failed``) and the line comes back by itself.
+- **Audio** (``audio``, a ``LineAudio``, with ``pcm``, a ``PcmLink`` on the module's audio port):
+  SIM7600's ``AT+CPCMREG=1`` goes 100 ms after the call connects, is retried with back-off for up
+  to 2 s and read back; a refusal or an uplink the module stops taking ends the call and
+  restarts the module at the next idle moment (the known half-dead audio port). Without audio
+  the line is control only and ``TimedPrompts`` paces the prompts.
+- **Health**: registration, network, signal and SIM, polled while idle, posted as
+  ``LineHealthReported``.
+- **SMS**: ``SendSms`` waits until the line is idle, then goes out in text mode.
 
 Example::
 
-    line = GsmLine("line1", lambda: serial.Serial("/dev/ttyUSB2", 115200, timeout=0.1),
-                   DIALECTS["sim7600"], pin="1234")
+    line = GsmLine("line1", lambda: serial.Serial("/dev/ivr-line1", 115200, timeout=0.1),
+                   DIALECTS["sim7600"], pin="1234", port_path="/dev/ivr-line1")
     loop.connect(lines=[line], handsets=bank, calllog=log)
 """
 from __future__ import annotations
@@ -30,229 +43,242 @@ import time
 from typing import Callable
 
 from appliance import commands as c
-from appliance.errors import (CmeError, CommandRejected, DriverError, ModemError,
+from appliance.errors import (AtTimeout, CmeError, CommandRejected, DriverError, ModemError,
                               ModemGone, SimPinRequired, SimPukRequired, WrongModem)
-from appliance.events import (CallAnswered, DialFailed, DigitPressed, LineFailed, LineHungUp,
-                              LineReady, LineRinging)
-from appliance.lines import cme
+from appliance.events import (CallAnswered, DialFailed, DigitPressed, LineFailed,
+                              LineHealthReported, LineHungUp, LineReady, LineRinging, SmsSent)
+from appliance.line_states import LineState as S
+from appliance.lines import calllist, cme, health, plan as plans, sms
 from appliance.lines.at import AtChannel, Urc
 from appliance.lines.base import Line
+from appliance.lines.callerid import clean_number, diallable
 from appliance.lines.dialects import Dialect
+from appliance.lines.serial_port import missing
 from appliance.lines.timed_prompts import TimedPrompts, prompt_seconds
 
 log = logging.getLogger("appliance.lines.gsm")
 
-BACKOFF_S = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
+BACKOFF_S = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0)
 RETRY_WAIT_S = (0.2, 0.5, 1.0, 2.0)       # +CME ERROR 14 / 515: SIM or module busy
-RESET_SETTLE_S = 5.0                       # boot URCs come in bursts: one re-init per burst
-IN_CALL = ("alerting", "ringing", "active")
-DIAL_OUTCOME = {"busy": "busy", "no_answer": "no_answer", "failed": "failed", "hangup": "failed"}
+RESET_SETTLE_S = 0.5                       # boot URCs come in bursts: init once the burst is over
+POLL_CALLS_S = 0.5                         # AT+CLCC while a call is up, where nothing reports it
+PCM_DELAY_S = 0.1                          # SIM7600 refuses CPCMREG=1 sooner after the call starts
+PCM_GIVE_UP_S = 2.0
+HANGUP_TRIES = 3
+HEALTH_EVERY_S = 30.0
+OUTCOME_GRACE_S = 0.5                      # a call report of the end, then BUSY / NO ANSWER
+CALL_UP = (S.ALERTING, S.RINGING, S.CONNECTED, S.DIALLING, S.ENDING)
+FAILURES = (ModemError, OSError, DriverError)
 
 
 class GsmLine(Line):
-    """One AT-driven GSM line. ``state``: down, idle, alerting (RING, no caller ID yet),
-    ringing (announced), active, dialling."""
+    """One AT-driven GSM line; ``state`` is a LineState, ``plan`` the init's outcome."""
 
     def __init__(self, line_id: str, opener: Callable[[], object], dialect: Dialect,
-                 pin: str | None = None, audio=None, pcm=None, timeout_s: float = 5.0,
+                 pin: str | None = None, audio=None, pcm=None, *, port_path: str | None = None,
+                 audio_path: str | None = None, setting: str = "lines[?]", timeout_s: float = 2.0,
                  dial_timeout_s: float = 20.0, answer_timeout_s: float = 60.0,
                  prompt_length: Callable[[c.Play], float] = prompt_seconds,
-                 backoff_s: tuple[float, ...] = BACKOFF_S):
-        self.id, self.dialect, self.pin, self.audio = line_id, dialect, pin, audio
-        self.pcm = pcm                          # PcmLink: the audio port, with ``audio``
-        self._pcm_live = False
-        self._opener, self._backoff = opener, backoff_s
+                 backoff_s: tuple[float, ...] = BACKOFF_S, health_every_s: float = HEALTH_EVERY_S,
+                 clock: Callable[[], float] = time.monotonic):
+        self.id, self.dialect, self.pin, self.audio, self.pcm = line_id, dialect, pin, audio, pcm
+        self.port_path, self.audio_path, self.setting = port_path, audio_path, setting
+        self._opener, self._backoff, self._clock = opener, backoff_s, clock
         self.timeout_s, self.dial_timeout_s = timeout_s, dial_timeout_s
-        self.answer_timeout_s = answer_timeout_s
-        self.state = "down"
+        self.answer_timeout_s, self.health_every_s = answer_timeout_s, health_every_s
+        self.state = S.DOWN
+        self.plan: dict[str, str] = {}
+        self.health: dict = {}
         self.channel: AtChannel | None = None
-        self._post = None
-        self._lock = threading.RLock()
-        self._jobs: queue.Queue = queue.Queue()
+        self._post: Callable = lambda event: None
+        self._inbox: queue.SimpleQueue = queue.SimpleQueue()
         self._closing = threading.Event()
-        self._failed_reported = False
-        self._rings, self._last_reset = 0, 0.0
-        self._dial_timer: threading.Timer | None = None
+        self._down_reason: str | None = None
+        self._attempt, self._retry_at = 0, 0.0
+        self._rings = 0
+        self._reinit_at: float | None = None
+        self._dial_deadline: float | None = None
+        self._dial_outcome = "no_answer"          # what the deadline means when it passes
+        self._poll_at: float | None = None
+        self._pcm_at: float | None = None
+        self._pcm_give_up: float | None = None
+        self._pcm_tries = 0
+        self._pcm_live = False
+        self._reset_when_idle: str | None = None
+        self._health_at = 0.0
+        self._sms: list[c.SendSms] = []
         self._timed = None if audio is not None else TimedPrompts(
             line_id, lambda event: self._post(event), prompt_length)
-        self._worker = threading.Thread(target=self._work, name=f"gsm-{line_id}", daemon=True)
+        self._worker = threading.Thread(target=self._run, name=f"gsm-{line_id}", daemon=True)
 
-    # -- Line interface ---------------------------------------------------------------------
+    # -- Line interface (loop thread) -------------------------------------------------------
 
     def start(self, post) -> None:
-        """Open the port and initialise the module on the line's worker thread."""
+        """Start the worker: it opens the port and initialises the module."""
         self._post = post
         self._worker.start()
-        self._jobs.put(self._connect)
 
     def execute(self, command: c.Command) -> None:
-        """Queue the AT work for ``command``; audio commands go to the audio half."""
+        """Hand a command to the worker; audio commands go straight to the audio half."""
         if (self.audio or self._timed).execute(command):
             return
-        handler = {c.AnswerLine: self._answer, c.Hangup: self._hangup,
-                   c.Dial: self._dial}.get(type(command))
-        if handler is not None:            # Bridge / Unbridge: analog audio is wired, not switched
-            handler(command)
+        if isinstance(command, (c.AnswerLine, c.Dial)) and self.state is S.DOWN:
+            raise DriverError(f"line {self.id}: {self._down_reason or 'out of service'}")
+        if isinstance(command, (c.AnswerLine, c.Hangup, c.Dial, c.SendSms)):
+            self._inbox.put(command)
+        # Bridge / Unbridge: the voice path to the handsets is switched by the handset bank
 
     def close(self) -> None:
         """Stop the worker and close the ports."""
         self._closing.set()
-        self._jobs.put(None)
-        if self.channel is not None:
-            self.channel.close()
-        if self.pcm is not None:
-            self.pcm.close()
+        self._inbox.put(None)
+        if threading.current_thread() is not self._worker and self._worker.is_alive():
+            self._worker.join(timeout=3.0)
+        self._close_ports()
         if self._timed is not None:
             self._timed.close()
 
-    # -- commands (loop thread) -------------------------------------------------------------
+    # -- the worker ---------------------------------------------------------------------------
 
-    def _answer(self, command: c.AnswerLine) -> None:
-        self._require_up()
-        self._jobs.put(self._do_answer)
-
-    def _hangup(self, command: c.Hangup) -> None:
-        with self._lock:
-            if self.state == "down":
-                return
-            self._set_idle()
-        self._jobs.put(lambda: self._send(self.dialect.hangup))
-
-    def _dial(self, command: c.Dial) -> None:
-        self._require_up()
-        with self._lock:
-            self.state = "dialling"
-            self._dial_timer = threading.Timer(self.answer_timeout_s, self._no_answer)
-            self._dial_timer.daemon = True
-            self._dial_timer.start()
-        self._jobs.put(lambda: self._do_dial(command.number))
-
-    def _require_up(self) -> None:
-        if self.state == "down":
-            raise DriverError(f"line {self.id}: the {self.dialect.title} is not answering")
-
-    # -- worker thread ----------------------------------------------------------------------
-
-    def _work(self) -> None:
-        while True:
-            job = self._jobs.get()
-            if job is None or self._closing.is_set():
-                return
+    def _run(self) -> None:
+        """The worker thread. An unexpected error is logged with its traceback, the line goes
+        down with the reason and restarts itself: it never stops quietly."""
+        while not self._closing.is_set():
             try:
-                job()
-            except ModemGone:
-                pass                            # on_lost has reported it and queued a reconnect
-            except (ModemError, OSError) as exc:     # OSError: the audio port is missing
-                self._trouble(exc)
-            except Exception:                           # noqa: BLE001 - the worker must live on
-                log.exception("line %s: a modem job failed", self.id)
+                self._turn()
+            except Exception as exc:            # noqa: BLE001 - reported, then restarted
+                log.exception("line %s: driver error", self.id)
+                self._close_ports()
+                self._go_down(f"internal driver error ({exc!r}); restarting the line")
 
-    def _do_answer(self) -> None:
-        try:
-            self._send(self.dialect.answer)
-        except CommandRejected:                 # NO CARRIER: the caller gave up meanwhile
-            self._ended()
-            return
-        with self._lock:
-            if self.state in ("alerting", "ringing"):
-                self._call_up()
-
-    def _do_dial(self, number: str) -> None:
-        try:
-            self._send(self.dialect.dial.format(number=number), self.dial_timeout_s)
-        except CommandRejected as exc:
-            kind = {"BUSY": "busy", "NO ANSWER": "no_answer"}.get(exc.final, "failed")
-            self._dial_failed(kind)
-
-    def _send(self, text: str, timeout: float | None = None) -> list[str]:
-        """One command, retried while the module says SIM busy / please wait."""
-        for wait in RETRY_WAIT_S:
-            try:
-                return self.channel.command(text, timeout or self.timeout_s)
-            except CmeError as exc:
-                if exc.code not in cme.RETRY:
-                    raise
-                log.info("line %s: %s; retrying in %.1f s", self.id, exc, wait)
-                time.sleep(wait)
-        return self.channel.command(text, timeout or self.timeout_s)
-
-    def _trouble(self, exc: Exception) -> None:
-        """A command failed: report it, resynchronise, and go back in service if we can."""
-        log.error("line %s: %s", self.id, exc)
-        self._report_failed(_reason(exc))
-        try:
-            self.channel.command("AT", self.timeout_s)
-        except ModemError as again:
-            log.error("line %s: the module does not answer AT either (%s); reopening",
-                      self.id, again)
-            self.channel.close()
+    def _turn(self) -> None:
+        now = self._clock()
+        if self.state is S.DOWN and now >= self._retry_at:
             self._connect()
             return
-        self._back_in_service()
+        item = self._next_item(self._next_deadline() - now)
+        if item is not None:
+            self._guarded(self._handle, item)
+        self._guarded(self._due)
 
-    # -- connecting -------------------------------------------------------------------------
+    def _next_item(self, wait: float):
+        try:
+            return self._inbox.get(timeout=max(0.0, min(wait, 1.0)))
+        except queue.Empty:
+            return None
+
+    def _next_deadline(self) -> float:
+        if self.state is S.DOWN:
+            return self._retry_at
+        times = [t for t in (self._reinit_at, self._dial_deadline, self._poll_at, self._pcm_at)
+                 if t is not None]
+        if self.state is S.IDLE:
+            times.append(self._health_at)
+            if self._sms or self._reset_when_idle:
+                times.append(self._clock())
+        return min(times, default=self._clock() + 1.0)
+
+    def _guarded(self, fn, *args) -> None:
+        """Run one piece of work; a modem failure is dealt with here, by what it means."""
+        try:
+            fn(*args)
+        except ModemGone as exc:
+            self._lost(str(exc))
+        except AtTimeout as exc:
+            self._stalled(exc)
+        except FAILURES as exc:
+            self._failed_in(exc)
+
+    def _handle(self, item) -> None:
+        if item is None:
+            return
+        if isinstance(item, Urc):
+            handler = getattr(self, f"_urc_{item.kind}", None)
+            if handler is not None:
+                handler(item)
+            return
+        if isinstance(item, tuple):               # ("lost", reason) / ("audio", reason)
+            (self._lost if item[0] == "lost" else self._audio_failed)(item[1])
+            return
+        {c.AnswerLine: self._answer, c.Hangup: self._hangup, c.Dial: self._dial,
+         c.SendSms: self._queue_sms}[type(item)](item)
+
+    def _due(self) -> None:
+        now = self._clock()
+        if self._reinit_at is not None and now >= self._reinit_at:
+            self._reinit_at = None
+            self._initialise()
+        if self._dial_deadline is not None and now >= self._dial_deadline:
+            self._dial_deadline = None
+            self._dial_failed(self._dial_outcome)
+            self._hang_up_confirmed()
+        if self._pcm_at is not None and now >= self._pcm_at:
+            self._switch_pcm_on()
+        if self._poll_at is not None and now >= self._poll_at:
+            self._poll_calls()
+        if self.state is S.IDLE:
+            self._idle_chores(now)
+
+    def _idle_chores(self, now: float) -> None:
+        if self._reset_when_idle:
+            reason, self._reset_when_idle = self._reset_when_idle, None
+            self._reset_module(reason)
+        elif self._sms:
+            self._send_sms(self._sms.pop(0))
+        elif now >= self._health_at:
+            self._health_at = now + self.health_every_s
+            self._poll_health()
+
+    # -- connecting ---------------------------------------------------------------------------
 
     def _connect(self) -> None:
-        """Open and initialise until it works (or the line is closed), backing off."""
-        for attempt in range(10**9):
-            if self._closing.is_set() or self._connected():
-                return
-            try:
-                self._open_and_init()
-                return
-            except (OSError, ModemError) as exc:
-                log.error("line %s: %s", self.id, exc)
-                self._report_failed(_reason(exc))
-            self._closing.wait(self._backoff[min(attempt, len(self._backoff) - 1)])
-
-    def _connected(self) -> bool:
-        return self.state != "down" and self.channel is not None and not self.channel.lost
-
-    def _open_and_init(self) -> None:
-        port = self._opener()
-        self.channel = AtChannel(port, self.dialect.urcs, self._on_urc, self._on_lost, self.id)
-        self.channel.start()
+        """Open the port and initialise the module; on failure, down with back-off."""
+        self.state = S.STARTING
         try:
-            self._init()
-        except ModemError:
-            self.channel.close()
-            raise
-        self._back_in_service()
+            self._open()
+            self._initialise()
+        except FAILURES as exc:
+            self._close_ports()
+            self._go_down(_reason(exc))
+            return
+        self._attempt = 0
 
-    def _init(self) -> None:
-        self._send("AT")
-        self._identify()
-        self._unlock_sim()
-        for text in self.dialect.init:
-            self._send(text)
+    def _open(self) -> None:
+        self._close_ports()
+        for path, key in ((self.port_path, "port"), (self.audio_path, "audio_port")):
+            gone = missing(path, f"{self.setting}.{key}") if path else None
+            if gone:
+                raise DriverError(gone)
+        port = self._opener()
+        self.channel = AtChannel(port, self.dialect.urcs, self._inbox.put,
+                                 lambda reason: self._inbox.put(("lost", reason)), self.id)
+        self.channel.start()
         if self.pcm is not None:
-            self._open_pcm()
-            for text in self.dialect.pcm_init:
-                self._send(text)
+            self.pcm.open(self.audio.hear, lambda reason: self._inbox.put(("audio", reason)))
 
-    def _open_pcm(self) -> None:
-        if self.pcm.port is None:
-            self.pcm.start(self.audio.hear)
+    def _initialise(self) -> None:
+        """Identify, unlock, run the steps, hang up leftovers: then in service."""
+        self.state = S.STARTING
+        self._send("AT")
+        self._send("ATE0")
+        model = self._identify()
+        self._unlock_sim()
+        steps = self.dialect.steps + (self.dialect.pcm_steps if self.pcm is not None else ())
+        found = plans.run_steps(self._send, steps, self.id)
+        plan = plans.settle(self.dialect, found, has_audio=self.pcm is not None)
+        if plan != self.plan:
+            log.info("%s", plans.describe(self.id, self.dialect, plan, self.audio_path))
+        self.plan = plan
+        self._hang_up_leftovers()
+        self._in_service(model)
 
-    def _call_up(self) -> None:
-        """A call is connected: switch the module's PCM stream on (after the 100 ms it needs)."""
-        self.state = "active"
-        if self.pcm is not None and self.dialect.pcm_start:
-            self._pcm_live = True
-            self._jobs.put(lambda: self._closing.wait(0.1) or
-                           [self._send(text) for text in self.dialect.pcm_start])
-
-    def _call_down(self) -> None:
-        if self._pcm_live:
-            self._pcm_live = False
-            self._jobs.put(lambda: [self._send(text) for text in self.dialect.pcm_stop])
-
-    def _identify(self) -> None:
+    def _identify(self) -> str:
         reply = " ".join(self._send(self.dialect.identify))
         if not any(model.upper() in reply.upper() for model in self.dialect.models):
             raise WrongModem(f"line {self.id}: expected a {self.dialect.title} "
                              f"({' / '.join(self.dialect.models)}) but the module on the port "
                              f"says '{reply or 'nothing'}': check lines[].driver and lines[].port")
+        return reply
 
     def _unlock_sim(self) -> None:
         status = " ".join(self._send("AT+CPIN?", max(self.timeout_s, 15.0)))
@@ -264,55 +290,180 @@ class GsmLine(Line):
             raise SimPinRequired("AT+CPIN?", 11, cme.meaning(11))
         self._send(f"AT+CPIN={self.pin}")
 
-    def _back_in_service(self) -> None:
-        with self._lock:
-            self._set_idle()
-            self._failed_reported = False
+    def _hang_up_leftovers(self) -> None:
+        """A call the module still carries from before (the daemon crashed mid-call)."""
+        try:
+            calls = self._calls()
+        except (CmeError, CommandRejected):
+            return                              # no call list on this firmware
+        if calls:
+            log.warning("line %s: the module still carries %d call(s) from before; hanging up",
+                        self.id, len(calls))
+            self._hang_up_confirmed()
+
+    def _in_service(self, model: str) -> None:
+        self._clear_call()
+        self.state = S.IDLE
+        self._down_reason = None
+        self._health_at = self._clock()
+        self.health = {**self.health, "model": model, "plan": plans.describe(
+            self.id, self.dialect, self.plan, self.audio_path), "last_error": None}
         self._post(LineReady(self.id))
+        self._post(LineHealthReported(self.id, dict(self.health)))
 
-    def _report_failed(self, reason: str) -> None:
-        with self._lock:
-            self._pcm_live = False              # nothing to switch off on a module that is gone
-            self._set_idle()
-            self.state = "down"
-            if self._failed_reported:
-                return
-            self._failed_reported = True
-        self._post(LineFailed(self.id, reason))
+    def _go_down(self, reason: str) -> None:
+        """Out of service with ``reason`` (posted once per outage; later reasons go to the log
+        and the line's health); retry after the back-off."""
+        self._clear_call()
+        self.state = S.DOWN
+        delay = self._backoff[min(self._attempt, len(self._backoff) - 1)]
+        self._attempt += 1
+        self._retry_at = self._clock() + delay
+        log.error("line %s: %s (trying again in %g s)", self.id, reason, delay)
+        self.health = {**self.health, "last_error": reason}
+        if self._down_reason is None:
+            self._down_reason = reason
+            self._post(LineFailed(self.id, reason))
 
-    def _on_lost(self, reason: str) -> None:
-        """The reader thread saw the port vanish."""
-        self._report_failed(f"the {self.dialect.title} vanished ({reason}): check its USB cable")
-        self._jobs.put(self._connect)
+    def _close_ports(self) -> None:
+        channel, self.channel = self.channel, None
+        if channel is not None:
+            channel.close()
+        if self.pcm is not None:
+            self.pcm.close()
 
-    # -- URCs (reader thread) ---------------------------------------------------------------
+    # -- what goes wrong ------------------------------------------------------------------------
 
-    def _on_urc(self, urc: Urc) -> None:
-        handler = getattr(self, f"_urc_{urc.kind}", None)
-        if handler is None:
-            log.debug("line %s: %s", self.id, urc.line)
+    def _lost(self, reason: str) -> None:
+        """The AT port vanished (cable, power): down until it is back."""
+        if self.state is S.DOWN:
             return
-        with self._lock:
-            handler(urc)
+        self._close_ports()
+        self._go_down(f"the {self.dialect.title} vanished ({reason}): check its USB cable and power")
+
+    def _stalled(self, exc: AtTimeout) -> None:
+        """A command got no answer: end any call, resynchronise, or reopen the port."""
+        log.error("line %s: %s", self.id, exc)
+        self._end_call_failed(f"the module stopped answering ({exc})", hang_up=False, back=False)
+        for _ in range(3):
+            try:
+                self.channel.command("AT", 1.0)
+                self.channel.command("ATE0", 1.0)
+            except ModemGone as gone:
+                self._lost(str(gone))
+                return
+            except ModemError:
+                continue
+            self._guarded(self._hang_up_leftovers)
+            if self.state is not S.DOWN:
+                self._in_service(self.health.get("model", ""))
+            return
+        log.error("line %s: the module does not answer AT; reopening the port", self.id)
+        self._connect()
+
+    def _failed_in(self, exc: Exception) -> None:
+        """A command was refused: a live call ends with the reason; init failures go down."""
+        reason = _reason(exc)
+        if self.state in (S.STARTING, S.DOWN, S.RESETTING):
+            self._close_ports()
+            self._go_down(reason)
+            return
+        log.error("line %s: %s", self.id, reason)
+        self.health = {**self.health, "last_error": reason}
+        self._end_call_failed(reason)
+
+    def _end_call_failed(self, reason: str, hang_up: bool = True, back: bool = True) -> None:
+        """The call on this line cannot go on: the engine ends it with a failed record (a
+        dial-back: a failed attempt). With ``back`` the line is in service again after."""
+        if self.state not in CALL_UP:
+            return
+        dialling = self.state is S.DIALLING
+        self._clear_call()
+        self.state = S.ENDING
+        self._post(DialFailed(self.id, "failed") if dialling else LineFailed(self.id, reason))
+        if hang_up:
+            self._hang_up_confirmed()
+        if back and self.state is S.ENDING:
+            self._in_service(self.health.get("model", ""))
+
+    def _audio_failed(self, reason: str) -> None:
+        """The PCM port failed: the call cannot be heard; restart the module when idle."""
+        self._reset_when_idle = f"its audio port failed ({reason})"
+        self._end_call_failed(f"the module's audio port failed: {reason}")
+
+    def _reset_module(self, reason: str) -> None:
+        """Restart the module (the last resort); it comes back through the connect path."""
+        log.warning("line %s: restarting the module: %s", self.id, reason)
+        try:
+            self.channel.command(self.dialect.reset, self.timeout_s)
+        except ModemError as exc:
+            log.warning("line %s: %s: %s", self.id, self.dialect.reset, exc)
+        self._close_ports()
+        self._attempt = 0
+        self._go_down(f"restarting the module: {reason}")
+
+    # -- commands from the engine -------------------------------------------------------------
+
+    def _answer(self, command: c.AnswerLine) -> None:
+        if self.state not in (S.ALERTING, S.RINGING):
+            return
+        try:
+            self._send(self.dialect.answer)
+        except CommandRejected:                 # NO CARRIER: the caller gave up meanwhile
+            self._far_end_gone()
+            return
+        self._connected()
+
+    def _hangup(self, command: c.Hangup) -> None:
+        if self.state not in CALL_UP:
+            return
+        self._clear_call()
+        self.state = S.ENDING
+        self._hang_up_confirmed()
+        if self.state is S.ENDING:
+            self.state = S.IDLE
+
+    def _dial(self, command: c.Dial) -> None:
+        if self.state is not S.IDLE or not diallable(command.number):
+            log.warning("line %s: not dialling %r (%s)", self.id, command.number,
+                        "not a phone number" if self.state is S.IDLE else self.state.label)
+            self._post(DialFailed(self.id, "failed"))
+            return
+        self.state = S.DIALLING
+        self._dial_deadline = self._clock() + self.answer_timeout_s
+        self._dial_outcome = "no_answer"
+        if plans.polls_calls(self.plan):
+            self._poll_at = self._clock() + POLL_CALLS_S
+        try:
+            self._send(self.dialect.dial.format(number=command.number), self.dial_timeout_s)
+        except CommandRejected as exc:
+            self._dial_failed({"BUSY": "busy", "NO ANSWER": "no_answer"}.get(exc.final, "failed"))
+
+    def _queue_sms(self, command: c.SendSms) -> None:
+        self._sms.append(command)
+
+    # -- URCs ---------------------------------------------------------------------------------
 
     def _urc_ring(self, urc: Urc) -> None:
-        if self.state == "idle":
-            self.state, self._rings = "alerting", 0
-        if self.state == "alerting":
+        if self.state is S.IDLE:
+            self.state, self._rings = S.ALERTING, 0
+            if plans.polls_calls(self.plan):
+                self._poll_at = self._clock() + POLL_CALLS_S
+        if self.state is S.ALERTING:
             self._rings += 1
             if self._rings > 1:                 # a second RING and still no +CLIP: withheld
                 self._announce(None)
 
     def _urc_caller(self, urc: Urc) -> None:
-        if self.state == "alerting":
-            self._announce(urc.value)
+        if self.state is S.ALERTING:
+            self._announce(clean_number(urc.value, self.id))
 
     def _announce(self, caller: str | None) -> None:
-        self.state = "ringing"
+        self.state = S.RINGING
         self._post(LineRinging(self.id, caller))
 
     def _urc_key(self, urc: Urc) -> None:
-        if self.state != "active":
+        if self.state is not S.CONNECTED:
             return
         if self.audio is not None:
             self.audio.module_key(urc.value)
@@ -320,85 +471,232 @@ class GsmLine(Line):
             self._post(DigitPressed(self.id, urc.value))
 
     def _urc_hangup(self, urc: Urc) -> None:
-        if self.state == "dialling":
+        if self.state is S.DIALLING:
             self._dial_failed("failed")
-        elif self.state in IN_CALL:
-            self._ended()
+        elif self.state in (S.ALERTING, S.RINGING, S.CONNECTED):
+            self._far_end_gone()
 
     def _urc_answered(self, urc: Urc) -> None:
-        if self.state != "dialling":
+        if self.state is S.DIALLING:
+            self._callee_answered()
+        elif self.state is S.CONNECTED and self._pcm_at is None and not self._pcm_live:
+            self._schedule_pcm()                # VOICE CALL: BEGIN after our ATA
+
+    def _urc_busy(self, urc: Urc) -> None:
+        if self.state is S.DIALLING:
+            self._dial_failed({"busy": "busy", "no_answer": "no_answer"}.get(urc.kind, "failed"))
+
+    _urc_no_answer = _urc_failed = _urc_busy
+
+    def _urc_call_list(self, urc: Urc) -> None:
+        call: calllist.CallInfo = urc.value
+        if not call.voice:
             return
-        self._cancel_dial_timer()
-        self._call_up()
+        if self.state is S.DIALLING and call.answered:
+            self._callee_answered()
+        elif call.ended and self.state is S.DIALLING:
+            # BUSY / NO ANSWER usually follow the report: wait a moment for the real outcome
+            self._dial_deadline, self._dial_outcome = self._clock() + OUTCOME_GRACE_S, "failed"
+        elif call.ended:
+            self._urc_hangup(urc)
+
+    def _urc_registration(self, urc: Urc) -> None:
+        self._registration(urc.value)
+
+    def _urc_reset(self, urc: Urc) -> None:
+        """The module restarted: a live call is gone; initialise once the boot burst is over."""
+        if self.state is S.DOWN:
+            return
+        if self._reinit_at is None:
+            log.warning("line %s: the module restarted (%s); initialising it again", self.id,
+                        urc.line)
+        self._end_call_failed("the module restarted during the call", hang_up=False, back=False)
+        self._pcm_live = False
+        self.state = S.STARTING
+        self._reinit_at = self._clock() + RESET_SETTLE_S
+
+    def _urc_sim_gone(self, urc: Urc) -> None:
+        self._close_ports()
+        self._go_down(f"the SIM card is not ready ({urc.line}): check that it is seated")
+
+    # -- calls ---------------------------------------------------------------------------------
+
+    def _connected(self) -> None:
+        self.state = S.CONNECTED
+        if self.dialect.pcm_start and self.pcm is not None and self.dialect.call_state != "urc":
+            self._schedule_pcm()                # no BEGIN report on this family: go from ATA
+
+    def _callee_answered(self) -> None:
+        self._dial_deadline = None
+        self.state = S.CONNECTED
+        if self.dialect.pcm_start and self.pcm is not None:
+            self._schedule_pcm()
         if self.audio is not None:
             self.audio.callee_answered()
         self._post(CallAnswered(self.id))
 
-    def _urc_busy(self, urc: Urc) -> None:
-        if self.state == "dialling":
-            self._dial_failed(DIAL_OUTCOME[urc.kind])
-
-    _urc_no_answer = _urc_failed = _urc_busy
-
-    def _urc_reset(self, urc: Urc) -> None:
-        if self.state == "down" or time.monotonic() - self._last_reset < RESET_SETTLE_S:
-            return
-        self._last_reset = time.monotonic()
-        log.warning("line %s: the module restarted (%s); initialising it again", self.id, urc.line)
-        if self.state in IN_CALL + ("dialling",):
-            self._report_failed("the module restarted during the call")
-        self._jobs.put(self._reinit)
-
-    def _urc_sim_gone(self, urc: Urc) -> None:
-        self._report_failed(f"the SIM card is not ready ({urc.line}): check that it is seated")
-        self._jobs.put(self._reinit)
-
-    def _reinit(self) -> None:
-        self._closing.wait(0.5)                 # let the rest of the boot burst arrive
-        try:
-            self._init()
-        except ModemError as exc:
-            log.error("line %s: %s", self.id, exc)
-            self._report_failed(_reason(exc))
-            self.channel.close()
-            self._connect()
-            return
-        self._back_in_service()
-
-    # -- call state helpers (caller holds the lock) -----------------------------------------
-
-    def _ended(self) -> None:
-        with self._lock:
-            self._set_idle()
+    def _far_end_gone(self) -> None:
+        self._clear_call()
+        self.state = S.IDLE
         self._post(LineHungUp(self.id))
 
     def _dial_failed(self, reason: str) -> None:
-        with self._lock:
-            if self.state != "dialling":
-                return
-            self._set_idle()
+        if self.state is not S.DIALLING:
+            return
+        self._clear_call()
+        self.state = S.IDLE
         self._post(DialFailed(self.id, reason))
 
-    def _no_answer(self) -> None:
-        with self._lock:
-            if self.state != "dialling":
+    def _clear_call(self) -> None:
+        """Forget the call's deadlines; switch the module's PCM stream off if it was on."""
+        self._dial_deadline = self._poll_at = self._pcm_at = self._pcm_give_up = None
+        self._rings = 0
+        (self.audio or self._timed).execute(c.StopPlayback(self.id))   # no prompt without a call
+        if self._pcm_live:
+            self._pcm_live = False
+            self._quietly(self.dialect.pcm_stop)
+
+    def _hang_up_confirmed(self) -> None:
+        """Hang up until the module lists no call; after three tries, restart the module."""
+        for attempt in range(HANGUP_TRIES):
+            accepted = self._quietly(self.dialect.hangup)
+            try:
+                calls = self._calls()
+            except (CmeError, CommandRejected):
+                calls = None                    # no call list: the hang-up's own answer counts
+            if calls == [] or (calls is None and accepted):
                 return
-        self._dial_failed("no_answer")
-        self._jobs.put(lambda: self._send(self.dialect.hangup))
+            self._closing.wait(0.2 * (attempt + 1))
+        self._reset_module(f"the call would not hang up after {HANGUP_TRIES} tries")
 
-    def _set_idle(self) -> None:
-        if self.state == "active":
-            self._call_down()
-        self._cancel_dial_timer()
-        if self._timed is not None:
-            self._timed.stop()
-        self.state, self._rings = "idle", 0
+    def _calls(self) -> list[calllist.CallInfo]:
+        return calllist.voice_calls(self._send("AT+CLCC"))
 
-    def _cancel_dial_timer(self) -> None:
-        if self._dial_timer is not None:
-            self._dial_timer.cancel()
-            self._dial_timer = None
+    def _poll_calls(self) -> None:
+        """Where nothing reports call changes: the module's call list every 500 ms."""
+        self._poll_at = None
+        if self.state not in (S.ALERTING, S.RINGING, S.CONNECTED, S.DIALLING):
+            return
+        calls = self._calls()
+        self._poll_at = self._clock() + POLL_CALLS_S
+        if self.state is S.DIALLING and any(call.answered for call in calls):
+            self._callee_answered()
+        elif not calls:
+            if self.state is S.DIALLING:
+                self._dial_failed("failed")
+            else:
+                self._far_end_gone()
+
+    def _quietly(self, text: str | None) -> bool:
+        """Send a command whose refusal is not an error here; True if the module took it."""
+        if text is None:
+            return True
+        try:
+            self._send(text)
+        except (CmeError, CommandRejected) as exc:
+            log.info("line %s: %s", self.id, exc)
+            return False
+        return True
+
+    # -- the PCM switch (SIM7600) -------------------------------------------------------------
+
+    def _schedule_pcm(self) -> None:
+        now = self._clock()
+        self._pcm_at, self._pcm_give_up, self._pcm_tries = now + PCM_DELAY_S, now + PCM_GIVE_UP_S, 0
+
+    def _switch_pcm_on(self) -> None:
+        """``AT+CPCMREG=1``, retried with back-off and read back; refused for 2 s: the module's
+        audio port is half-dead, the call ends and the module restarts when idle."""
+        self._pcm_at = None
+        if self.state is not S.CONNECTED:
+            return
+        try:
+            self._send(self.dialect.pcm_start)
+            reply = " ".join(self._send(self.dialect.pcm_check)) if self.dialect.pcm_check else ": 1"
+            if not reply.replace(" ", "").endswith(":1"):
+                raise CommandRejected(self.dialect.pcm_check, f"read back '{reply}'")
+        except (CmeError, CommandRejected) as exc:
+            wait = min(0.8, 0.1 * 2 ** self._pcm_tries)
+            self._pcm_tries += 1
+            if self._clock() + wait < self._pcm_give_up:
+                log.info("line %s: %s; trying again in %.1f s", self.id, exc, wait)
+                self._pcm_at = self._clock() + wait
+                return
+            self._audio_failed(f"{self.dialect.pcm_start} refused for {PCM_GIVE_UP_S:g} s ({exc})")
+            return
+        self._pcm_live = True
+
+    # -- health --------------------------------------------------------------------------------
+
+    def _poll_health(self) -> None:
+        """Registration, network, signal and SIM; posted when something changed."""
+        facts = dict(self.health)
+        facts["sim"] = self._ask("AT+CPIN?", health.sim, facts.get("sim"))
+        regs = [self._ask("AT+CREG?", lambda line: health.registration(line, reply=True), None)]
+        if self.dialect.lte:
+            regs.append(self._ask("AT+CEREG?", lambda line: health.registration(line, reply=True),
+                                  None))
+        facts["registration"] = next((r for r in regs if r in health.REGISTERED),
+                                     next((r for r in regs if r), "unknown"))
+        facts["network"] = self._ask("AT+COPS?", health.network, None)
+        facts["signal_dbm"], facts["bars"] = self._ask("AT+CSQ", health.signal, (None, 0))
+        self._publish(facts)
+
+    def _ask(self, command: str, parse, default):
+        try:
+            lines = self._send(command)
+            return parse(lines[0]) if lines else default
+        except (CmeError, CommandRejected, ValueError, IndexError):
+            return default
+
+    def _registration(self, word: str) -> None:
+        if self.health.get("registration") == word:
+            return
+        self._publish({**self.health, "registration": word})
+        if word not in health.REGISTERED and self.state in CALL_UP:
+            self._end_call_failed(f"the network registration was lost ({word})")
+
+    def _publish(self, facts: dict) -> None:
+        if facts != self.health:
+            self.health = facts
+            self._post(LineHealthReported(self.id, dict(facts)))
+
+    # -- SMS -------------------------------------------------------------------------------------
+
+    def _send_sms(self, command: c.SendSms) -> None:
+        """Text mode; a failure is reported (SmsSent ok False) and never touches calls."""
+        try:
+            steps = sms.plan(command.number, command.text)
+            for text in steps.setup:
+                self._send(text)
+            reply = self.channel.command_with_body(steps.send, steps.body, 60.0)
+        except (CmeError, CommandRejected, ValueError) as exc:
+            log.warning("line %s: text message to %s not sent: %s", self.id, command.number, exc)
+            self._post(SmsSent(self.id, command.call_id, False, str(exc)))
+            return
+        except ModemError as exc:
+            self._post(SmsSent(self.id, command.call_id, False, str(exc)))
+            raise
+        self._post(SmsSent(self.id, command.call_id, True, " ".join(reply)))
+
+    # -- sending -------------------------------------------------------------------------------
+
+    def _send(self, text: str, timeout: float | None = None) -> list[str]:
+        """One command, retried while the module says SIM busy / please wait."""
+        if self.channel is None:
+            raise ModemGone(f"line {self.id}: the port is closed")
+        for wait in RETRY_WAIT_S:
+            try:
+                return self.channel.command(text, timeout or self.timeout_s)
+            except CmeError as exc:
+                if exc.code not in cme.RETRY:
+                    raise
+                log.info("line %s: %s; retrying in %.1f s", self.id, exc, wait)
+                self._closing.wait(wait)
+        return self.channel.command(text, timeout or self.timeout_s)
 
 
 def _reason(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, ModemError) else f"cannot open the port: {exc}"
+    if isinstance(exc, (ModemError, DriverError)):
+        return str(exc)
+    return f"cannot open the port: {exc}"

@@ -5,11 +5,15 @@ reads whole frames on its own thread and hands each to ``on_frame`` (``LineAudio
 the ``LineAudio`` sink: ``write(frame)`` sends what the caller should hear. The module only
 streams while its PCM switch is on (``AT+CPCMREG=1`` / ``AT+QPCMV=1,0``); the AT side flips it.
 
+A port that fails (read error, vanished, or an uplink the module stops taking: the known
+SIM7600 "half-dead audio port") is reported once through ``on_fail``; the line driver decides
+what to do (end the call, restart the module) and reopens the link with ``open``.
+
 Example::
 
-    link = PcmLink(opener("/dev/ttyUSB4", 115200))
+    link = PcmLink(opener("/dev/ttyUSB4", 115200, write_timeout=0.5))
     audio = LineAudio("line1", loop.post, link, PromptLibrary(), data_dir)
-    link.start(audio.hear)
+    link.open(audio.hear, on_fail=print)
 """
 from __future__ import annotations
 
@@ -23,51 +27,72 @@ log = logging.getLogger("appliance.lines.pcm")
 
 
 class PcmLink:
-    """One audio port. A failed port is logged once and then stays silent: the AT port's loss
-    is what takes the line out of service, and a replug opens a fresh link."""
+    """One audio port; ``open`` / ``close`` may be repeated (a module restart, a replug)."""
 
-    def __init__(self, opener: Callable[[], object]):
-        self._opener = opener
+    def __init__(self, opener: Callable[[], object], name: str = "audio"):
+        self._opener, self.name = opener, name
         self.port = None
-        self._closing = threading.Event()
-        self._write_lock = threading.Lock()
+        self._generation = 0
+        self._write_lock = threading.RLock()   # write() reports failures while holding it
+        self._on_fail: Callable[[str], None] = lambda reason: None
 
-    def start(self, on_frame: Callable[[bytes], None]) -> None:
-        """Open the port and hand every whole frame read to ``on_frame``."""
-        self.port = self._opener()
-        threading.Thread(target=self._read_forever, args=(on_frame,), daemon=True,
-                         name="pcm-rx").start()
+    def open(self, on_frame: Callable[[bytes], None],
+             on_fail: Callable[[str], None] = lambda reason: None) -> None:
+        """Open the port (raises OSError if it cannot) and hand every whole frame read to
+        ``on_frame`` on a reader thread."""
+        self.close()
+        port = self._opener()
+        with self._write_lock:
+            self._generation += 1
+            self.port, self._on_fail = port, on_fail
+            generation = self._generation
+        threading.Thread(target=self._read_forever, args=(port, generation, on_frame),
+                         daemon=True, name=f"pcm-{self.name}").start()
 
     def write(self, frame: bytes) -> None:
-        """Send one frame to the caller (dropped while the port is gone)."""
+        """Send one frame to the caller (dropped while the port is closed)."""
         with self._write_lock:
-            if self.port is None:
+            port = self.port
+            if port is None:
                 return
             try:
-                self.port.write(frame)
+                port.write(frame)
             except (OSError, ValueError, TypeError) as exc:
-                self._fail(f"write failed: {exc}")
+                self._fail(port, f"the module stopped taking audio ({exc})")
 
     def close(self) -> None:
         """Stop reading and close the port."""
-        self._closing.set()
-        port, self.port = self.port, None
+        with self._write_lock:
+            port, self.port = self.port, None
+            self._generation += 1
         if port is not None:
-            port.close()
-
-    def _read_forever(self, on_frame: Callable[[bytes], None]) -> None:
-        buffer = b""
-        while not self._closing.is_set() and self.port is not None:
             try:
-                buffer += self.port.read(FRAME_BYTES - len(buffer))
-            except (OSError, TypeError, AttributeError) as exc:
-                self._fail(f"read failed: {exc}")
-                return
-            if len(buffer) == FRAME_BYTES:
-                on_frame(buffer)
-                buffer = b""
+                port.close()
+            except (OSError, ValueError):
+                pass
 
-    def _fail(self, reason: str) -> None:
-        if self.port is not None and not self._closing.is_set():
-            log.error("audio port lost: %s", reason)
-        self.port = None
+    def _read_forever(self, port, generation: int, on_frame: Callable[[bytes], None]) -> None:
+        """The reader thread: any error ends it with a report, never quietly."""
+        buffer = b""
+        try:
+            while generation == self._generation:
+                buffer += port.read(FRAME_BYTES - len(buffer))
+                if len(buffer) == FRAME_BYTES:
+                    on_frame(buffer)
+                    buffer = b""
+        except (OSError, TypeError, AttributeError, ValueError) as exc:
+            if generation == self._generation:
+                self._fail(port, f"read failed: {exc}")
+        except Exception as exc:                  # noqa: BLE001 - a bug in the audio path
+            log.exception("%s: hearing a frame failed", self.name)
+            self._fail(port, f"internal error in the audio path: {exc!r}")
+
+    def _fail(self, port, reason: str) -> None:
+        """Report once per opened port, then drop it."""
+        with self._write_lock:
+            if self.port is not port:
+                return
+            self.port = None
+            on_fail = self._on_fail
+        log.error("%s: audio port failed: %s", self.name, reason)
+        on_fail(reason)

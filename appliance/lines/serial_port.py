@@ -6,18 +6,18 @@ from typing import Callable
 
 import serial
 
-from appliance.errors import DriverError
-
 READ_TIMEOUT_S = 0.1                   # the AT reader wakes this often to notice a close
 
 
-def opener(path: str, baud: int) -> Callable[[], serial.Serial]:
-    """A callable that opens ``path`` afresh (after a replug the old handle is dead)."""
-    return lambda: serial.Serial(path, baud, timeout=READ_TIMEOUT_S)
+def opener(path: str, baud: int, write_timeout: float | None = None) -> Callable[[], serial.Serial]:
+    """A callable that opens ``path`` afresh (after a replug the old handle is dead). With
+    ``write_timeout`` a write that the device does not take in time raises (a stalled uplink)."""
+    return lambda: serial.Serial(path, baud, timeout=READ_TIMEOUT_S, write_timeout=write_timeout)
 
 
-def require_device(path: str, setting: str) -> None:
-    """A one-line DriverError naming ``setting`` if the device ``path`` is not there."""
-    if not os.path.exists(path):
-        raise DriverError(f"Setting '{setting}' names {path}, which does not exist: is the modem "
-                          "plugged in and powered, and is it the right port?")
+def missing(path: str, setting: str) -> str | None:
+    """Why the device ``path`` named by ``setting`` cannot be used, or None if it is there."""
+    if os.path.exists(path):
+        return None
+    return (f"Setting '{setting}' names {path}, which does not exist: is the modem plugged in "
+            "and powered, and is it the right port?")

@@ -36,8 +36,11 @@ CALL_FIELDS = (
     "ended_at", "menu_path", "queue", "queued_at", "position_at_entry", "announced_wait_s",
     "wait_s", "callback_offered", "callback_number", "operator", "handset", "ring_attempts",
     "ring_s", "talk_s", "hold_s", "wrapup_s", "outcome", "hangup_by", "recording", "voicemail",
+    "sms", "failure",
 )
-COLUMNS = tuple(name for name in CALL_FIELDS if name != "ring_attempts")
+# Fields with a column of their own (for range queries and figures); the others (ring attempts
+# have their own table; sms) live only in the record's JSON.
+COLUMNS = tuple(name for name in CALL_FIELDS if name not in ("ring_attempts", "sms", "failure"))
 TIME_COLUMNS = ("started_at", "answered_at", "ended_at", "queued_at")
 ATTEMPT_FIELDS = ("operator", "handset", "started_at", "ended_at", "result")
 
@@ -124,8 +127,11 @@ def _closed_after_crash(record: dict) -> dict:
     for attempt in record.get("ring_attempts") or []:
         if attempt.get("result") is None:
             attempt["result"], attempt["ended_at"] = "cancelled", last
-    return {**record, "ended_at": last, "outcome": record.get("outcome") or "failed",
-            "hangup_by": record.get("hangup_by") or "system"}
+    outcome = record.get("outcome") or "failed"
+    return {**record, "ended_at": last, "outcome": outcome,
+            "hangup_by": record.get("hangup_by") or "system",
+            "failure": record.get("failure") or ("the appliance stopped during the call (power "
+                                                 "cut or crash)" if outcome == "failed" else None)}
 
 
 def _still_pending(asked: list[dict], children: list[tuple], max_attempts: int) -> list[dict]:

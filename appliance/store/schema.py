@@ -10,12 +10,15 @@ The shape is docs/dev/settings-spec.md; docs/settings.md is rendered from this t
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 from datetime import date
 from typing import Any, Callable, Collection, Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from appliance.engine import sms_text
 from appliance.errors import SettingsError
+from appliance.lines import sms as sms_encoding
 from appliance.store import menu_schema
 from appliance.store.fields import (
     INHERIT, NAME, PROMPT_KEY, REQUIRED, Bool, Choice, Custom, Int, ListOf, MapOf, Number, Record,
@@ -102,6 +105,33 @@ def _time_range(value: Any, path: str) -> list:
     return value
 
 
+def _sms_template(kind: str) -> Callable[[Any, str], str]:
+    """The check of one ``kind`` template: text up to 600 characters whose placeholders it knows."""
+    allowed = sms_text.ALLOWED[kind]
+
+    def check(value: Any, path: str) -> str:
+        Text(None, "").check(value, path)
+        if len(value) > sms_text.MAX_TEMPLATE_CHARS:
+            fail(path, f"is {len(value)} characters long; at most {sms_text.MAX_TEMPLATE_CHARS}")
+        try:
+            names = sms_text.placeholders(value)
+        except ValueError as exc:
+            fail(path, str(exc))
+        for name in names:
+            if name not in allowed:
+                fail(path, f"uses the placeholder {{{name}}}, which is not known here; a {kind} "
+                           f"text may use {', '.join('{' + n + '}' for n in allowed)}")
+        return value
+    return check
+
+
+def _sender_name(value: Any, path: str) -> str:
+    Text(None, "").check(value, path)
+    if len(value) > sms_text.MAX_SENDER_CHARS:
+        fail(path, f"is {len(value)} characters long; at most {sms_text.MAX_SENDER_CHARS}")
+    return value
+
+
 # ---- the declarations ---------------------------------------------------------------------------
 
 LINE = Record({
@@ -161,6 +191,48 @@ HOURS = Record({
     "holidays": ListOf(Custom(REQUIRED, "a date", _date, "YYYY-MM-DD"), [],
                        "dates closed all day", noun="dates", unique=True),
     "closed_prompt": Text("closed", "prompt played to callers outside opening hours", PROMPT_KEY),
+})
+
+SMS_TEMPLATES = {
+    "callback_confirm": {
+        "en": "Thank you for holding. We will call you back on {number} at about {time}. "
+              "You keep your place in line.",
+        "ru": "Мы перезвоним вам на номер {number} примерно в {time}.",
+        "it": "Grazie per l'attesa. La richiameremo al {number} verso le {time}. "
+              "Il suo posto in coda resta valido.",
+    },
+    "missed_apology": {
+        "en": "Sorry we could not answer your call. We are open {hours}. Please call us again.",
+        "ru": "Простите, что не ответили. Работаем {hours}.",
+        "it": "Ci scusi se non abbiamo potuto risponderle. Siamo aperti {hours}. Ci richiami pure.",
+    },
+}
+_KIND_DOC = {"callback_confirm": "the confirmation of a booked callback",
+             "missed_apology": "the apology to a caller who hung up while waiting"}
+
+
+def _sms_templates(kind: str) -> Record:
+    allowed = "text of up to 600 characters with " + ", ".join(
+        "`{" + name + "}`" for name in sms_text.ALLOWED[kind])
+    texts = {"en": Custom(SMS_TEMPLATES[kind]["en"], f"{_KIND_DOC[kind]}, in English (what the "
+                          "placeholders become: engine.md, Text messages)",
+                          _sms_template(kind), allowed)}
+    for language, name in (("ru", "Russian"), ("it", "Italian")):
+        texts[language] = Custom(SMS_TEMPLATES[kind][language],
+                                 f"{_KIND_DOC[kind]}, in {name} (null: the English text)",
+                                 _sms_template(kind), allowed, nullable=True)
+    return Record(texts)
+
+
+SMS = Record({
+    "callback_confirm": Bool(False, "text a caller who booked a callback: the number and the time "
+                             "we expect to call"),
+    "missed_apology": Bool(False, "text a caller who hung up while waiting in the queue: an "
+                           "apology and the opening hours"),
+    "sender_name": Custom(None, "the business's name, for `{business}` in the texts (null: the "
+                          "texts may not use `{business}`)", _sender_name,
+                          f"text of up to {sms_text.MAX_SENDER_CHARS} characters", nullable=True),
+    "templates": Record({kind: _sms_templates(kind) for kind in sms_text.KINDS}),
 })
 
 DEFAULT_OPERATORS = [
@@ -225,6 +297,7 @@ TOP = Record({
         "max_s": Number(120, "longest message in seconds", low=10, high=600),
         "silence_end_s": Number(5, "a message ends after this much silence", low=2, high=30),
     }),
+    "sms": SMS,
     "reports": Record({
         "service_level_s": Number(20, "target wait: calls answered within it count as in service "
                                   "level", low=1, high=600),
@@ -270,7 +343,40 @@ def _check_menu(doc: dict) -> None:
     menu_schema.check_queue_refs(doc["menu"], doc["queues"])
 
 
-CROSS_CHECKS = (_check_operators, _check_escalation, _check_menu)
+def _check_sms(doc: dict) -> None:
+    """{business} needs a sender name; a text switched on must fit one message however it is
+    filled in (the longest number, each weekday's time and opening hours)."""
+    conf = doc["sms"]
+    for kind in sms_text.KINDS:
+        for language, template in conf["templates"][kind].items():
+            path = join(join(join("sms", "templates"), kind), language)
+            names = set(sms_text.placeholders(template or ""))
+            if "business" in names and conf["sender_name"] is None:
+                fail(path, "uses {business}, but sms.sender_name is not set")
+            if conf[kind] and template is not None:
+                _check_fits(template, names, doc["hours"], language, conf["sender_name"], path)
+
+
+def _check_fits(template: str, names: set[str], hours: dict, language: str,
+                sender: str | None, path: str) -> None:
+    """Fill ``template`` with the longest value of each placeholder, and with the longest one
+    that needs UCS2 (which holds fewer characters); each must plan as one message."""
+    samples = sms_text.samples(hours, language, sender)
+    choices = {}
+    for name in names:
+        values = sorted(samples[name], key=len, reverse=True)
+        ucs2 = [v for v in values if not sms_encoding.typeable(v)]
+        choices[name] = [values[0]] + ucs2[:1]
+    for combo in itertools.product(*choices.values()):
+        try:
+            sms_encoding.plan(sms_text.LONGEST_NUMBER,
+                              sms_text.render(template, dict(zip(choices, combo))))
+        except ValueError as exc:
+            fail(path, f"cannot be sent as one text message once filled in with the longest "
+                       f"number, time and opening hours: {exc}")
+
+
+CROSS_CHECKS = (_check_operators, _check_escalation, _check_menu, _check_sms)
 # settings outside the menu that name a prompt: (section, field)
 PROMPT_SETTINGS = (("hours", "closed_prompt"), ("recording", "notice_prompt"), ("voicemail", "prompt"))
 

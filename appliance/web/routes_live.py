@@ -4,11 +4,11 @@ from __future__ import annotations
 import bottle
 
 from appliance.events import OperatorPaused, OperatorUnpaused
+from appliance.line_states import health_text
 from appliance.web.context import WebContext, done
 
-STATE_WORDS = {"idle": "Idle", "menu": "In menu", "waiting": "Waiting", "dialling": "Ringing",
-               "talking": "Talking", "closed": "Closed message", "down": "Out of service",
-               "available": "Available", "ringing": "Ringing", "wrapup": "Wrap-up",
+# Operator states; a line's state carries its own label (appliance.line_states).
+STATE_WORDS = {"available": "Available", "ringing": "Ringing", "wrapup": "Wrap-up", "talking": "Talking",
                "paused": "Paused", "offhook": "Off hook", "disabled": "Disabled"}
 
 
@@ -16,7 +16,8 @@ def _live_values(ctx: WebContext) -> dict:
     snap = ctx.snapshot()
     notices = [text for _, _, text in ctx.source.recent_notices()][-5:] \
         if hasattr(ctx.source, "recent_notices") else []
-    return {"snap": snap, "words": STATE_WORDS, "notices": list(reversed(notices))}
+    return {"snap": snap, "words": STATE_WORDS, "health_text": health_text,
+            "notices": list(reversed(notices))}
 
 
 def dashboard(ctx: WebContext):

@@ -7,6 +7,7 @@ import bottle
 
 from appliance.errors import SettingsError, StoreError
 from appliance.events import SettingsChanged
+from appliance.line_states import REGISTRATION_WORDS
 from appliance.web.auth import AuthError, RateLimited
 from appliance.web.context import WebContext, done, flash
 from appliance.web.routes_auth import start_session
@@ -18,11 +19,20 @@ def _lines(ctx: WebContext) -> list[dict]:
     driver reports them)."""
     snap = ctx.snapshot() or {"lines": []}
     states = {line["id"]: line for line in snap["lines"]}
-    return [{"id": cfg["id"], "driver": cfg["driver"], "port": cfg.get("port") or "-",
-             "state": states.get(cfg["id"], {}).get("state", "unknown"),
-             "signal": states.get(cfg["id"], {}).get("signal", "not reported"),
-             "registration": states.get(cfg["id"], {}).get("registration", "not reported")}
-            for cfg in ctx.store.load()["lines"]]
+    rows = []
+    for cfg in ctx.store.load()["lines"]:
+        line = states.get(cfg["id"], {})
+        health = line.get("health", {})
+        signal = health.get("signal_dbm")
+        rows.append({"id": cfg["id"], "driver": cfg["driver"], "port": cfg.get("port") or "-",
+                     "state": line.get("label", "unknown"),
+                     "signal": f"{signal} dBm ({health.get('bars', 0)}/5)" if signal is not None
+                     else "not reported",
+                     "registration": REGISTRATION_WORDS.get(health.get("registration"),
+                                                            "not reported")
+                     + (f" ({health['network']})" if health.get("network") else ""),
+                     "warning": line.get("warning"), "plan": health.get("plan")})
+    return rows
 
 
 def _disk(ctx: WebContext) -> dict:

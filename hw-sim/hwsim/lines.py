@@ -9,6 +9,12 @@ it. ``Dial`` looks the number up in the simulated network: a person on another c
 ``callbacks.answer_timeout_s``, an unknown number ``DialFailed(failed)`` after 2 s, anyone else
 ``CallAnswered`` after their ``answers_callback_after_s``.
 
+``SendSms`` waits until the line is idle (no call, nothing dialled), then the simulated network
+takes ``SMS_SEND_S`` to accept it and ``SmsSent(ok=True, detail="simulated")`` follows; the
+message is kept in ``texts_sent``. A text that cannot go as one message (``appliance.lines.sms``
+refuses it, as the GSM driver would) gives ``SmsSent(ok=False)`` with the reason, and so does a
+text for an unplugged line; a text never makes a command fail.
+
 Fault switches (tests, scenario ``faults``, later the technician console): ``drop_call()`` loses
 the call in progress (``LineFailed(line, "dropped")``, then ``LineReady``: the line itself is
 fine); ``unplug()`` makes the line vanish like a pulled USB cable (``LineFailed(line,
@@ -22,10 +28,13 @@ Example::
 """
 from __future__ import annotations
 
+from collections import deque
+
 from appliance import commands as c
 from appliance.errors import DriverError
 from appliance.events import (CalleeHeard, CallAnswered, DialFailed, DigitPressed, LineFailed, LineHungUp,
-                              LineReady, LineRinging, PromptDone, RecordingDone)
+                              LineReady, LineRinging, PromptDone, RecordingDone, SmsSent)
+from appliance.lines import sms
 from appliance.lines.base import Line
 from hwsim.network import Network
 from hwsim.speech import Speech
@@ -34,6 +43,7 @@ BUSY_AFTER_S = 3.0
 UNOBTAINABLE_AFTER_S = 2.0
 HELLO_HEARD_S = 1.2              # a person says "hello?" and pauses
 MACHINE_HEARD_S = 3.6            # the voice detector calls a long greeting a machine
+SMS_SEND_S = 2.0                 # the network accepts a text message (AT+CMGS to +CMGS: <mr>)
 
 
 class SimLine(Line):
@@ -54,8 +64,12 @@ class SimLine(Line):
             c.Play: self._play, c.StopPlayback: self._stop_playback,
             c.Bridge: self._bridge, c.Unbridge: self._unbridge,
             c.StartRecording: self._record, c.StopRecording: self._stop_recording,
+            c.SendSms: self._send_sms,
         }
         self._recording = None          # Handle of the pending RecordingDone (voicemail)
+        self._texts: deque[c.SendSms] = deque()     # texts waiting for the line to be idle
+        self._sending = None            # (Handle of its SmsSent, SendSms) of the text going out
+        self.texts_sent: list[tuple[str, str]] = []     # (number, text) the network took
 
     @property
     def idle(self) -> bool:
@@ -71,11 +85,15 @@ class SimLine(Line):
     def execute(self, command: c.Command) -> None:
         """Carry out one engine command; an unplugged line raises like a vanished modem."""
         if self.state == "unplugged":
+            if isinstance(command, c.SendSms):
+                self._post(SmsSent(self.id, command.call_id, False, "line unplugged"))
+                return
             raise DriverError(f"line {self.id}: device vanished (unplugged)")
         self._handlers[type(command)](command)
 
     def close(self) -> None:
-        """Forget the call in progress; nothing else to release."""
+        """Forget the call in progress and the texts not yet sent; nothing else to release."""
+        self._texts.clear()
         self._end_call()
 
     # -- the person's side ---------------------------------------------------------------------
@@ -112,6 +130,7 @@ class SimLine(Line):
         """The line's device vanishes: the call is lost and the line refuses all calls."""
         self._end_call()
         self.state = "unplugged"
+        self._fail_texts("line unplugged")
         self._post(LineFailed(self.id, "unplugged"))
 
     def plug_in(self) -> None:
@@ -168,6 +187,42 @@ class SimLine(Line):
             self._recording.cancel()
             self._recording = None
 
+    def _send_sms(self, command: c.SendSms) -> None:
+        self._texts.append(command)
+        self._next_text()
+
+    def _next_text(self) -> None:
+        """Send the next waiting text if the line is idle and no text is going out."""
+        if self._sending is not None or self.state != "idle" or not self._texts:
+            return
+        command = self._texts.popleft()
+        try:
+            sms.plan(command.number, command.text)
+        except ValueError as exc:
+            self._post(SmsSent(self.id, command.call_id, False, str(exc)))
+            self._next_text()
+            return
+        handle = self._scheduler.call_later(SMS_SEND_S, lambda: self._text_delivered(command))
+        self._sending = (handle, command)
+
+    def _text_delivered(self, command: c.SendSms) -> None:
+        self._sending = None
+        self.texts_sent.append((command.number, command.text))
+        self._post(SmsSent(self.id, command.call_id, True, "simulated"))
+        self._next_text()
+
+    def _fail_texts(self, reason: str) -> None:
+        """Every text going out or waiting fails (the line's device is gone)."""
+        waiting = list(self._texts)
+        self._texts.clear()
+        if self._sending is not None:
+            handle, command = self._sending
+            handle.cancel()
+            self._sending = None
+            waiting.insert(0, command)
+        for command in waiting:
+            self._post(SmsSent(self.id, command.call_id, False, reason))
+
     def _dial(self, command: c.Dial) -> None:
         if self.state != "idle":
             self._post(DialFailed(self.id, "failed"))
@@ -203,6 +258,7 @@ class SimLine(Line):
         self._dialling = None
         self.state = "idle"
         self._post(DialFailed(self.id, reason))
+        self._next_text()
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -222,6 +278,7 @@ class SimLine(Line):
             self.state = "idle"
         if person is not None:
             person.left()
+        self._next_text()
 
     def _cancel_prompt(self) -> None:
         if self._prompt_done is not None:

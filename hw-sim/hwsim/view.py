@@ -17,10 +17,11 @@ from __future__ import annotations
 import time
 from typing import Callable, TextIO
 
+from appliance.line_states import is_free
+
 WIDTH = 80
 MAX_ROWS = 8                 # per queue and for pending callbacks; the rest is counted
 CLEAR = "\x1b[H\x1b[2J"
-FREE_LINE_STATES = ("idle", "down")
 PLAIN_EVERY_S = 10.0
 
 
@@ -34,7 +35,7 @@ def render(snap: dict) -> list[str]:
 
 def status_line(snap: dict) -> str:
     """One line for logs: busy lines, waiting callers, callbacks, operators, today's figures."""
-    busy = sum(1 for line in snap["lines"] if line["state"] not in FREE_LINE_STATES)
+    busy = sum(1 for line in snap["lines"] if not is_free(line["state"]))
     waiting = sum(len(entries) for entries in snap["queues"].values())
     talking = sum(1 for op in snap["operators"] if op["state"] == "talking")
     return (f"{_clock(snap['now'])} lines {busy}/{len(snap['lines'])} busy | "

@@ -86,7 +86,7 @@ def test_a_live_simulation_serves_the_console_with_its_fault_switches(tmp_path):
         wait_for(data / SOCKET_NAME)
         done = ivr("console", "--data-dir", data, input="sim fault line1 unplug\nlines\n")
         assert done.stdout.split("> ")[1:3] == ["line line1: unplug thrown\n",
-                                                "Lines\n  line1      down\n"]
+                                                "Lines\n  line1      down\n    ! out of service: unplugged\n"]
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(15)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from appliance.lines.calllist import CallInfo
 from appliance.lines.at import Partial, Response, Urc, classify
 from appliance.lines.dialects import EC25, SIM800, SIM7600
 
@@ -36,8 +37,10 @@ def test_call_outcomes_are_urcs_while_another_command_or_none_is_pending(line, k
     (SIM800, "Call Ready", "reset", None),
     (SIM800, "SMS READY", "reset", None),
     (SIM800, "+CPIN: NOT READY", "sim_gone", None),
-    (SIM800, '+CLCC: 1,0,0,0,0,"+15551234",129,""', "answered", None),
-    (SIM800, '+CLCC: 1,0,3,0,0,"+15551234",129,""', "info", None),
+    (SIM800, '+CLCC: 1,0,0,0,0,"+15551234",129,""', "call_list",
+     CallInfo(1, True, 0, True, "+15551234")),
+    (SIM800, '+CLCC: 1,0,3,0,0,"+15551234",129,""', "call_list",
+     CallInfo(1, True, 3, True, "+15551234")),
     (SIM7600, "+CRING: VOICE", "ring", None),
     (SIM7600, "+RXDTMF: 8", "key", "8"),
     (SIM7600, "VOICE CALL: BEGIN", "answered", None),
@@ -48,7 +51,13 @@ def test_call_outcomes_are_urcs_while_another_command_or_none_is_pending(line, k
     (EC25, "+QTONEDET: 35", "key", "#"),
     (EC25, "+QTONEDET: 42", "key", "*"),
     (EC25, "+QIND: PB DONE", "reset", None),
-    (EC25, '+CLCC: 1,0,0,1,0,"",128', "info", None),        # an LTE data bearer, not our call
+    (EC25, '+CLCC: 1,0,0,1,0,"",128', "call_list",          # an LTE data bearer, not a call
+     CallInfo(1, True, 0, False, None)),
+    (EC25, '+QIND: "ccinfo",1,1,-1,0,0,"0161",129', "call_list",
+     CallInfo(1, False, -1, True, "0161")),
+    (EC25, "+QTONEDET: 1114112", "garbled", None),          # a code point of no key
+    (SIM800, "+CREG: 2", "registration", "searching"),
+    (SIM800, '+CREG: 1,"1813","23c3"', "registration", "home"),
 ])
 def test_urcs_are_recognised_even_in_the_middle_of_a_reply(dialect, line, kind, value):
     for pending in (None, "AT+CSQ"):
@@ -64,7 +73,7 @@ def test_a_line_with_the_pending_commands_prefix_is_reply_data(line, pending):
     assert classify(line, pending, EC25.urcs + SIM800.urcs) == Partial(line)
 
 
-@pytest.mark.parametrize("line", ["OK", "+CME ERROR: 3", "#@!garbage", "+CREG: 1"])
+@pytest.mark.parametrize("line", ["OK", "+CME ERROR: 3", "#@!garbage", "+CSQ: 16,99"])
 def test_with_nothing_pending_unmatched_lines_are_unknown_urcs(line):
     assert classify(line, None, SIM800.urcs).kind == "unknown"
 

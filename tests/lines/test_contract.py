@@ -4,62 +4,14 @@ from __future__ import annotations
 import time
 
 import pytest
-import serial
 
 from appliance import commands as c
 from appliance.errors import DriverError
 from appliance.events import (CallAnswered, DialFailed, DigitPressed, LineFailed, LineHungUp,
                               LineReady, LineRinging, PromptDone)
 from appliance.lines.dialects import DIALECTS
-from appliance.lines.gsm import GsmLine
-from hwsim.modems import ModemModel
+from tests.lines.rigs import CALLER, Rig
 
-CALLER = "+447700900123"
-CALLEES = {"+15550001": "answer", "+15550002": "busy", "+15550003": "no_answer",
-           "+15550004": "unreachable"}
-
-
-class Rig:
-    """A simulated module, a GsmLine on its pty, and the events the line posted."""
-
-    def __init__(self, tmp_path, name, line_dialect=None, model_pin=None, line_pin=None, **line):
-        self.modem = ModemModel(DIALECTS[name], path=tmp_path / "modem", pin=model_pin,
-                                callees=CALLEES, ring_every_s=0.5).start()
-        self.events = []
-        options = dict(timeout_s=1.0, backoff_s=(0.2,), prompt_length=lambda play: 0.2)
-        options.update(line)
-        self.line = GsmLine("gsm1", lambda: serial.Serial(str(self.modem.path), 115200, timeout=0.05),
-                            DIALECTS[line_dialect or name], pin=line_pin, **options)
-        self.line.start(self.events.append)
-
-    def wait(self, predicate, timeout=5.0, what="event"):
-        deadline = time.monotonic() + timeout
-        while not predicate():
-            assert time.monotonic() < deadline, f"no {what}; events: {self.events}"
-            time.sleep(0.02)
-
-    def wait_event(self, event, timeout=5.0):
-        self.wait(lambda: event in self.events, timeout, repr(event))
-
-    def count(self, kind) -> int:
-        return sum(isinstance(e, kind) for e in self.events)
-
-    def ready(self) -> "Rig":
-        self.wait_event(LineReady("gsm1"))
-        return self
-
-    def in_call(self) -> "Rig":
-        self.ready()
-        self.modem.incoming_call(CALLER)
-        self.wait_event(LineRinging("gsm1", CALLER))
-        self.line.execute(c.AnswerLine("gsm1"))
-        self.wait(lambda: self.modem.state == "active" and self.line.state == "active",
-                  what="answered call")
-        return self
-
-    def close(self):
-        self.line.close()
-        self.modem.stop()
 
 
 @pytest.fixture(params=sorted(DIALECTS))
@@ -67,7 +19,7 @@ def rig(request, tmp_path):
     made = []
 
     def make(**options):
-        made.append(Rig(tmp_path, request.param, **options))
+        made.append(Rig(tmp_path / "modem", request.param, **options))
         return made[-1]
     yield make
     for one in made:
@@ -76,8 +28,8 @@ def rig(request, tmp_path):
 
 def test_start_initialises_the_module_and_posts_line_ready(rig):
     r = rig().ready()
-    assert r.modem.received[:2] == ["AT", r.line.dialect.identify]
-    assert set(r.line.dialect.init) <= set(r.modem.received)
+    assert r.modem.received[:3] == ["AT", "ATE0", r.line.dialect.identify]
+    assert {step.command for step in r.line.dialect.steps} <= set(r.modem.received)
     assert r.modem.echo is False
 
 
@@ -139,7 +91,9 @@ def test_a_callee_who_never_answers_times_out_and_is_hung_up(rig):
     r.modem.no_answer_after_s = 30.0
     r.line.execute(c.Dial("gsm1", "+15550003"))
     r.wait_event(DialFailed("gsm1", "no_answer"))
-    r.wait(lambda: r.modem.received[-1] == r.line.dialect.hangup, what="hang-up after timeout")
+    dialled = r.modem.received.index("ATD+15550003;")
+    r.wait(lambda: r.line.dialect.hangup in r.modem.received[dialled:], what="hang-up after timeout")
+    r.wait(lambda: r.modem.state == "idle", what="the module's call gone")
 
 
 def test_a_prompt_on_a_control_only_line_ends_after_its_length(rig):
@@ -189,7 +143,7 @@ def test_a_garbled_reply_is_logged_and_survived(rig, caplog):
     r.modem.incoming_call(CALLER)
     r.wait_event(LineRinging("gsm1", CALLER))
     r.line.execute(c.AnswerLine("gsm1"))
-    r.wait(lambda: r.line.state == "active", what="answered call")
+    r.wait(lambda: r.line.state == "connected", what="answered call")
     assert "garbled line skipped" in caplog.text and r.count(LineFailed) == 0
 
 
@@ -210,7 +164,7 @@ def test_sim_busy_errors_are_retried_until_the_command_succeeds(rig):
     r.wait_event(LineRinging("gsm1", CALLER))
     r.modem.cme(14, times=2)
     r.line.execute(c.AnswerLine("gsm1"))
-    r.wait(lambda: r.modem.state == "active" and r.line.state == "active", what="answered call")
+    r.wait(lambda: r.modem.state == "active" and r.line.state == "connected", what="answered call")
     assert r.count(LineFailed) == 0
 
 
@@ -253,4 +207,4 @@ def test_a_module_reset_mid_call_fails_the_call_and_reinitialises(rig):
     r.modem.urc(*r.modem.wire.boot)
     r.wait(lambda: r.count(LineReady) == 2, what="LineReady after the reset")
     assert r.count(LineFailed) == 1
-    assert set(r.line.dialect.init) <= set(r.modem.received[sent:])
+    assert {step.command for step in r.line.dialect.steps} <= set(r.modem.received[sent:])

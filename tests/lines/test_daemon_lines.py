@@ -12,7 +12,7 @@ import time
 import pytest
 
 from appliance import daemon
-from appliance.errors import DriverError
+from appliance.events import LineFailed
 from appliance.lines.gsm import GsmLine
 from appliance.store import schema
 from appliance.store.settings import SettingsStore
@@ -38,13 +38,23 @@ def test_build_line_makes_a_gsm_line_for_the_driver(driver, tmp_path):
         modem.stop()
 
 
-def test_a_missing_port_is_one_line_naming_the_setting_and_the_device():
+def started(line):
+    events = []
+    line.start(events.append)
+    return events
+
+
+def test_a_missing_port_starts_the_line_down_naming_the_setting_and_the_device():
     settings = settings_with(lines=[{"id": "gsm", "driver": "sim800", "port": "/dev/ttyUSB9"}])
-    with pytest.raises(DriverError) as caught:
-        daemon.build_line(settings, 0, scheduler=None)
-    message = str(caught.value)
-    assert "Setting 'lines[0].port' names /dev/ttyUSB9, which does not exist" in message
-    assert "\n" not in message
+    line = daemon.build_line(settings, 0, scheduler=None)
+    try:
+        events = started(line)
+        wait_for(lambda: any(isinstance(e, LineFailed) for e in events), "LineFailed")
+        (failed,) = [e for e in events if isinstance(e, LineFailed)]
+        assert "Setting 'lines[0].port' names /dev/ttyUSB9, which does not exist" in failed.reason
+        assert "\n" not in failed.reason and line.state == "down"
+    finally:
+        line.close()
 
 
 def free_port() -> int:
@@ -105,12 +115,15 @@ def test_an_audio_port_gives_the_line_its_pcm_audio_half(driver, tmp_path):
 
 def test_a_missing_audio_port_names_its_setting(tmp_path):
     modem = simulated("sim7600", path=tmp_path / "modem")
+    settings = settings_with(lines=[{"id": "gsm", "driver": "sim7600", "port": str(modem.path),
+                                     "audio_port": "/dev/ttyUSB7"}])
+    line = daemon.build_line(settings, 0, scheduler=None)
     try:
-        settings = settings_with(lines=[{"id": "gsm", "driver": "sim7600", "port": str(modem.path),
-                                         "audio_port": "/dev/ttyUSB7"}])
-        with pytest.raises(DriverError, match="Setting 'lines\\[0\\].audio_port' names /dev/ttyUSB7"):
-            daemon.build_line(settings, 0, scheduler=None)
+        events = started(line)
+        wait_for(lambda: any(isinstance(e, LineFailed) for e in events), "LineFailed")
+        assert "Setting 'lines[0].audio_port' names /dev/ttyUSB7" in events[0].reason
     finally:
+        line.close()
         modem.stop()
 
 
@@ -122,3 +135,39 @@ def test_a_sim800_ignores_an_audio_port_its_analog_module_does_not_have(tmp_path
         assert daemon.build_line(settings, 0, scheduler=None).audio is None
     finally:
         modem.stop()
+
+
+def test_run_with_four_lines_one_missing_serves_three_and_takes_the_fourth_when_it_appears(
+        tmp_path):
+    drivers = ["sim800", "sim7600", "ec25", "sim800"]
+    modems = [simulated(driver, path=tmp_path / f"modem{i}", ring_every_s=3.0)
+              for i, driver in enumerate(drivers[:3])]
+    data = tmp_path / "data"
+    data.mkdir()
+    SettingsStore(data).save(schema.merge(schema.defaults(), {
+        "lines": [{"id": f"line{i + 1}", "driver": driver, "port": str(tmp_path / f"modem{i}")}
+                  for i, driver in enumerate(drivers)],
+        "handsets": {"sim_answer_after_s": 1.0, "sim_talk_s": 1.0},
+        "web": {"host": "127.0.0.1", "port": free_port()}}))
+    err = open(tmp_path / "err.txt", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "appliance", "run", "--data-dir", str(data)],
+                            stdout=subprocess.PIPE, stderr=err, text=True)
+    late = None
+    try:
+        for modem in modems:
+            wait_for(lambda m=modem: "AT+CLIP=1" in m.received, "three lines initialised")
+        assert proc.poll() is None, (tmp_path / "err.txt").read_text()
+        late = simulated("sim800", path=tmp_path / "modem3", ring_every_s=3.0)
+        wait_for(lambda: "AT+CLIP=1" in late.received, "the fourth line taken into service",
+                 timeout=70)
+        late.incoming_call(CALLER)
+        wait_for(lambda: late.state == "active", "the fourth line answers a call")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+        for modem in modems + ([late] if late else []):
+            modem.stop()
+    log = (tmp_path / "err.txt").read_text()
+    assert proc.returncode == 0, log
+    assert "Setting 'lines[3].port' names" in log and "does not exist" in log
+    assert "line4 sim800: " in log                 # its plan, once it came

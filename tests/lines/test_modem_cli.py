@@ -28,3 +28,27 @@ def test_the_simulated_modem_prints_its_port_and_takes_calls_from_stdin(tmp_path
         assert proc.wait(timeout=10) == 0
     finally:
         proc.kill()
+
+
+def test_a_refused_command_and_a_restart_from_the_technicians_modem(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "hwsim.modems", "--dialect", "sim800",
+                             "--port", str(tmp_path / "modem0"), "--refuse", "AT+DDET=1"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        proc.stdout.readline()
+        port = serial.Serial(str(tmp_path / "modem0"), 115200, timeout=0.5)
+        port.write(b"ATE0\r")
+        port.read_until(b"OK\r\n")
+        port.write(b"AT+DDET=1\r")
+        assert port.read_until(b"ERROR\r\n").endswith(b"ERROR\r\n")
+        proc.stdin.write("restart\n")
+        proc.stdin.flush()
+        assert proc.stdout.readline().strip() == "ok"
+        port.timeout = 3.0
+        assert b"SMS Ready" in port.read_until(b"SMS Ready\r\n")   # a UART module reboots in place
+        port.close()
+        proc.stdin.write("quit\n")
+        proc.stdin.flush()
+        assert proc.wait(timeout=10) == 0
+    finally:
+        proc.kill()

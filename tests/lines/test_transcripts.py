@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from appliance.lines.calllist import CallInfo
 from hwsim.transcripts import names
 from tests.lines.replay import replay
 
@@ -13,7 +14,9 @@ EXPECTED = {
     "sim800-s1b-dtmf-incoming": ([OK], [("ring", None)] + [("key", k) for k in "1234"]),
     # the reply's final code never came: the boot URCs are dispatched, the command times out
     "sim800-s2-boot-during-command": ([TIMEOUT], [("reset", None), ("reset", None)]),
-    "sim800-s2b-boot-burst": ([], [("reset", None)] * 3),
+    "sim800-s2b-boot-burst": ([], [("reset", None), ("info", None), ("info", None),
+                                   ("registration", "searching"), ("registration", "home"),
+                                   ("reset", None), ("reset", None)]),
     "sim800-s3-incoming-answered": ([OK, OK, OK], [
         ("ring", None), ("caller", "+447700900123"), ("ring", None), ("caller", "+447700900123"),
         ("key", "2"), ("key", "#"), ("hangup", None)]),
@@ -23,10 +26,15 @@ EXPECTED = {
     "sim7600-a2-outgoing-local-hangup": ([OK, OK], [("answered", None), ("hangup", None),
                                                    ("hangup", None)]),
     "sim7600-a3-wire-urcs": ([], [("answered", None), ("hangup", None), ("info", None),
-                                  ("ring", None), ("key", "*")] + [("info", None)] * 4),
+                                  ("ring", None), ("key", "*"),
+                                  ("call_list", CallInfo(1, False, 0, True, "123456789")),
+                                  ("call_list", CallInfo(1, False, 0, True, None)),
+                                  ("call_list", CallInfo(2, False, 0, True, "123456789")),
+                                  ("call_list", CallInfo(3, False, 0, True, "987654321"))]),
     "sim7600-a4-incoming-usb-audio": ([OK, OK, OK], [
         ("ring", None), ("caller", "+27839776374"), ("answered", None), ("key", "3"),
-        ("info", None), ("hangup", None), ("hangup", None)]),
+        ("call_list", CallInfo(1, False, 6, True, "+27839776374")), ("hangup", None),
+        ("hangup", None)]),
     "ec25-q1-boot-echo": ([TIMEOUT, TIMEOUT, OK], [("reset", None)] + [("info", None)] * 3
                           + [("reset", None)] * 2),
     # the PS bearer's +CLCC line (mode 1) is AT+CLCC's reply data, not a call answering

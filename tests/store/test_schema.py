@@ -50,6 +50,20 @@ SPEC_DEFAULTS = {
                   "keep_days": 90, "min_free_mb": 200},
     "voicemail": {"when_closed": False, "prompt": "voicemail_greeting", "max_s": 120,
                   "silence_end_s": 5},
+    "sms": {"callback_confirm": False, "missed_apology": False, "sender_name": None,
+            "templates": {
+                "callback_confirm": {
+                    "en": "Thank you for holding. We will call you back on {number} at about "
+                          "{time}. You keep your place in line.",
+                    "ru": "Мы перезвоним вам на номер {number} примерно в {time}.",
+                    "it": "Grazie per l'attesa. La richiameremo al {number} verso le {time}. "
+                          "Il suo posto in coda resta valido."},
+                "missed_apology": {
+                    "en": "Sorry we could not answer your call. We are open {hours}. "
+                          "Please call us again.",
+                    "ru": "Простите, что не ответили. Работаем {hours}.",
+                    "it": "Ci scusi se non abbiamo potuto risponderle. Siamo aperti {hours}. "
+                          "Ci richiami pure."}}},
     "reports": {"service_level_s": 20, "missed_rings_flag": 5},
 }
 

@@ -9,7 +9,7 @@ from appliance.events import SettingsChanged
 def test_the_system_page_shows_version_uptime_lines_and_disk(owner, web):
     web[3].now += 3725
     page = owner.get("/system").text
-    for text in ('id="version">0.1.0', "1:02:05", "line1", "sim", "idle", "GB free", "Call log"):
+    for text in ('id="version">0.1.0', "1:02:05", "line1", "sim", "Idle", "GB free", "Call log"):
         assert text in page, text
 
 

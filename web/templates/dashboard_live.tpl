@@ -12,9 +12,12 @@
 <section class="card">
   <h2>Lines</h2>
   <table class="rows" id="lines">
-    <tr><th>Line</th><th>State</th><th>Caller</th></tr>
+    <tr><th>Line</th><th>State</th><th>Caller</th><th>Network</th></tr>
     % for line in snap['lines']:
-    <tr><td>{{line['id']}}</td><td><span class="pill {{line['state']}}">{{words.get(line['state'], line['state'])}}</span></td><td>{{line['caller'] or ''}}</td></tr>
+    <tr><td>{{line['id']}}</td><td><span class="pill {{line['state']}}">{{line['label']}}</span></td><td>{{line['caller'] or ''}}</td><td>{{health_text(line['health'])}}{{' · ' if health_text(line['health']) else ''}}{{line['calls_today']}} today</td></tr>
+    % if line['warning']:
+    <tr class="warning"><td colspan="4"><span class="notice bad">{{line['id']}}: {{line['warning']}}</span></td></tr>
+    % end
     % end
   </table>
 </section>

@@ -15,6 +15,9 @@
     <tr><th>Line</th><th>Driver</th><th>State</th><th>Signal</th><th>Network</th></tr>
     % for l in lines:
     <tr><td>{{l['id']}}</td><td>{{l['driver']}}<br><small>{{l['port']}}</small></td><td>{{l['state']}}</td><td>{{l['signal']}}</td><td>{{l['registration']}}</td></tr>
+    % if l['plan'] or l['warning']:
+    <tr><td colspan="5"><small>{{l['plan'] or ''}}</small>{{!'<br>' if l['plan'] and l['warning'] else ''}}<span class="bad">{{l['warning'] or ''}}</span></td></tr>
+    % end
     % end
   </table>
 </section>

@@ -2,8 +2,10 @@
 
 Prints the port to put in ``lines[].port``, then reads commands from stdin: ``call +4477...``,
 ``call`` (withheld), ``press 2#``, ``hangup``, ``callee +1555 busy|no_answer|unreachable|answer``,
-and the fault switches ``garble [n]``, ``stall [n]``, ``cme <code> [n]``, ``drop``, ``vanish``,
-``plugin``; ``quit`` ends it (so does end of input or Ctrl-C).
+and the fault switches ``garble [n]``, ``stall [n]``, ``cme <code> [n]``, ``keep_call [n]``,
+``bad_key``, ``drop``, ``restart``, ``noreg``, ``reg``, ``halfdead``, ``deaf``, ``vanish``,
+``plugin``; ``quit`` ends it (so does end of input or Ctrl-C). ``--refuse CMD`` (repeatable)
+plays a firmware that answers ERROR to a documented command.
 """
 from __future__ import annotations
 
@@ -24,7 +26,14 @@ def _actions(modem: ModemModel) -> dict:
         "garble": lambda n="1": modem.garble(int(n)),
         "stall": lambda n="1": modem.stall(int(n)),
         "cme": lambda code, n="1": modem.cme(int(code), int(n)),
+        "keep_call": lambda n="1": modem.keep_call(int(n)),
+        "bad_key": lambda: modem.bad_key(),
         "drop": lambda: modem.drop(),
+        "restart": lambda: modem.restart(),
+        "noreg": lambda: modem.lose_registration(),
+        "reg": lambda: modem.register(),
+        "halfdead": lambda: modem.half_dead_audio(),
+        "deaf": lambda: modem.stop_taking_audio(),
         "vanish": lambda: modem.vanish(),
         "plugin": lambda: modem.plug_in(),
     }
@@ -38,8 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=Path,
                         help="where to put the port's link (default: a temp dir)")
     parser.add_argument("--pin", help="the simulated SIM asks for this PIN")
+    parser.add_argument("--refuse", action="append", default=[], metavar="CMD",
+                        help="answer ERROR to this command, as some firmware does (repeatable)")
     args = parser.parse_args(argv)
-    modem = ModemModel(DIALECTS[args.dialect], path=args.port, pin=args.pin).start()
+    modem = ModemModel(DIALECTS[args.dialect], path=args.port, pin=args.pin,
+                       refuse=set(args.refuse)).start()
     print(f"{DIALECTS[args.dialect].title} simulated on {modem.path} "
           f"(audio port {modem.audio_path})", flush=True)
     try:
