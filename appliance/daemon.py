@@ -23,7 +23,7 @@ from appliance import systemd, timefmt
 from appliance.clock import RealClock, SimClock
 from appliance.engine import Engine
 from appliance.housekeeping import Housekeeping
-from appliance.errors import ApplianceError, DriverError, DriverNotBuilt
+from appliance.errors import ApplianceError, DriverError
 from appliance.events import ShutdownRequested
 from appliance.loop import Loop, LoopStalled
 from appliance.store.calllog import CALLLOG_NAME, CallLog
@@ -268,14 +268,14 @@ class Watchdog:
 
 
 def build_line(settings: dict, index: int, scheduler, data_dir: Path | None = None):
-    """The driver for ``settings['lines'][index]``, or DriverNotBuilt naming the setting."""
+    """The driver for ``settings['lines'][index]`` (validated settings name only drivers this
+    firmware has). A line whose device is missing is still built: it starts out of service."""
     cfg = settings["lines"][index]
     if cfg["driver"] in GSM_DRIVERS:
         return _gsm_line(settings, index, scheduler, data_dir)
-    if cfg["driver"] != "sim":
-        raise DriverNotBuilt(
-            f"Setting 'lines[{index}].driver' is '{cfg['driver']}' (line '{cfg['id']}'): this "
-            f"firmware does not include the {cfg['driver']} line driver yet; only 'sim' runs")
+    if cfg["driver"] == "v253":
+        from appliance.lines.voicemodem import voicemodem_line
+        return voicemodem_line(settings, index, getattr(scheduler, "post", None), data_dir)
     from hwsim.lines import SimLine
     from hwsim.network import Network
     from hwsim.speech import Speech

@@ -21,10 +21,6 @@ class DriverError(ApplianceError):
     """A hardware driver cannot start or has failed (a modem not answering, a missing port)."""
 
 
-class DriverNotBuilt(DriverError):
-    """The settings name a driver this firmware does not include yet."""
-
-
 class IllegalTransition(ApplianceError):
     """A call was asked to move between states the call model does not allow (a bug)."""
 

@@ -50,7 +50,11 @@ def _bases() -> list[np.ndarray]:
 
 
 class ProgressDetector:
-    """Feeds on 20 ms frames; reports each cadence once it has seen it twice in a row."""
+    """Feeds on 20 ms frames; reports each cadence once it has seen it twice in a row.
+    ``last_tone`` / ``last_loud`` say what the last frame was (a voice modem driver tells a
+    callee's voice from ringback with them)."""
+
+    last_tone = last_loud = False
 
     def __init__(self):
         self._basis = np.vstack(_bases())
@@ -65,6 +69,7 @@ class ProgressDetector:
         """Account one frame; returns what was recognised with it (usually nothing)."""
         samples = np.asarray(frame, dtype=np.float64)
         tone, loud = self._classify(samples)
+        self.last_tone, self.last_loud = tone, loud
         found = self._silence(loud)
         kind = "tone" if tone else "gap"
         if kind == self._run_kind:

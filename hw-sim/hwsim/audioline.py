@@ -18,6 +18,7 @@ from appliance.audio.dtmf import DtmfReceiver
 from appliance.audio.prompts import PromptLibrary
 from appliance.audio.tones import dtmf_burst, to_int16
 from appliance.events import DigitPressed
+from appliance.line_states import LineState as S
 from hwsim.lines import SimLine
 
 RATE = 8000
@@ -54,7 +55,7 @@ class AudioSimLine(SimLine):
 
     def press(self, person, key: str) -> None:
         """The key as a tone on the line, over the echo; posted only if the receiver hears it."""
-        if person is not self.person or self.state != "connected":
+        if person is not self.person or self.state is not S.CONNECTED:
             return
         signal = self._line_signal(key)
         receiver = DtmfReceiver(rate=RATE)

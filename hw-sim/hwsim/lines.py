@@ -35,6 +35,7 @@ from appliance.errors import DriverError
 from appliance.events import (CalleeHeard, CallAnswered, DialFailed, DigitPressed, LineFailed, LineHungUp,
                               LineReady, LineRinging, PromptDone, RecordingDone, SmsSent)
 from appliance.lines import sms
+from appliance.line_states import LineState as S
 from appliance.lines.base import Line
 from hwsim.network import Network
 from hwsim.speech import Speech
@@ -47,12 +48,13 @@ SMS_SEND_S = 2.0                 # the network accepts a text message (AT+CMGS t
 
 
 class SimLine(Line):
-    """One simulated line; ``state`` is idle, ringing, connected, dialling or unplugged."""
+    """One simulated line; ``state`` is a LineState: idle, ringing, connected, dialling, or down
+    while unplugged."""
 
     def __init__(self, line_id: str, scheduler, network: Network, speech: Speech,
                  answer_timeout_s: float) -> None:
         self.id = line_id
-        self.state = "idle"
+        self.state = S.IDLE
         self.person = None
         self._scheduler, self._network, self._speech = scheduler, network, speech
         self._answer_timeout_s = answer_timeout_s
@@ -74,7 +76,7 @@ class SimLine(Line):
     @property
     def idle(self) -> bool:
         """True when no call is on the line and none is being dialled."""
-        return self.state in ("idle", "unplugged")
+        return self.state in (S.IDLE, S.DOWN)
 
     # -- Line interface --------------------------------------------------------------------------
 
@@ -84,7 +86,7 @@ class SimLine(Line):
 
     def execute(self, command: c.Command) -> None:
         """Carry out one engine command; an unplugged line raises like a vanished modem."""
-        if self.state == "unplugged":
+        if self.state == S.DOWN:
             if isinstance(command, c.SendSms):
                 self._post(SmsSent(self.id, command.call_id, False, "line unplugged"))
                 return
@@ -100,15 +102,15 @@ class SimLine(Line):
 
     def offer(self, caller) -> bool:
         """A caller dials in on this line; False (busy tone) unless the line is idle."""
-        if self.state != "idle" or caller.busy:
+        if self.state != S.IDLE or caller.busy:
             return False
-        self._attach(caller, "ringing")
+        self._attach(caller, S.RINGING)
         self._post(LineRinging(self.id, caller.number))
         return True
 
     def press(self, person, key: str) -> None:
         """``person`` pressed ``key``; heard only on a connected call."""
-        if person is self.person and self.state == "connected":
+        if person is self.person and self.state == S.CONNECTED:
             self._post(DigitPressed(self.id, key))
 
     def hang_up_by(self, person) -> None:
@@ -129,28 +131,28 @@ class SimLine(Line):
     def unplug(self) -> None:
         """The line's device vanishes: the call is lost and the line refuses all calls."""
         self._end_call()
-        self.state = "unplugged"
+        self.state = S.DOWN
         self._fail_texts("line unplugged")
         self._post(LineFailed(self.id, "unplugged"))
 
     def plug_in(self) -> None:
         """The device is back; the line is idle again and says so."""
-        if self.state == "unplugged":
-            self.state = "idle"
+        if self.state == S.DOWN:
+            self.state = S.IDLE
             self._post(LineReady(self.id))
 
     # -- commands --------------------------------------------------------------------------------
 
     def _answer(self, command: c.AnswerLine) -> None:
-        if self.state == "ringing":
-            self.state = "connected"
+        if self.state == S.RINGING:
+            self.state = S.CONNECTED
 
     def _hangup(self, command: c.Hangup) -> None:
         self._end_call()
 
     def _play(self, command: c.Play) -> None:
         self._cancel_prompt()
-        if self.state != "connected":
+        if self.state != S.CONNECTED:
             return
         seconds = self._play_seconds(command)
         if not command.loop:
@@ -166,7 +168,7 @@ class SimLine(Line):
         self._cancel_prompt()
 
     def _bridge(self, command: c.Bridge) -> None:
-        if self.state == "connected":
+        if self.state == S.CONNECTED:
             self.person.bridged()
 
     def _unbridge(self, command: c.Unbridge) -> None:
@@ -175,7 +177,7 @@ class SimLine(Line):
     def _record(self, command: c.StartRecording) -> None:
         """A voicemail ends when the caller has spoken and then been silent, or at ``max_s``;
         a call recording runs until StopRecording (no audio is written by the simulator)."""
-        if command.kind != "voicemail" or self.state != "connected":
+        if command.kind != "voicemail" or self.state != S.CONNECTED:
             return
         spoken = self.person.spec.message_s + command.silence_end_s
         seconds, reason = (spoken, "silence") if spoken < command.max_s else (command.max_s, "max_length")
@@ -193,7 +195,7 @@ class SimLine(Line):
 
     def _next_text(self) -> None:
         """Send the next waiting text if the line is idle and no text is going out."""
-        if self._sending is not None or self.state != "idle" or not self._texts:
+        if self._sending is not None or self.state != S.IDLE or not self._texts:
             return
         command = self._texts.popleft()
         try:
@@ -224,10 +226,10 @@ class SimLine(Line):
             self._post(SmsSent(self.id, command.call_id, False, reason))
 
     def _dial(self, command: c.Dial) -> None:
-        if self.state != "idle":
+        if self.state != S.IDLE:
             self._post(DialFailed(self.id, "failed"))
             return
-        self.state = "dialling"
+        self.state = S.DIALLING
         delay, outcome = self._dial_outcome(self._network.find(command.number))
         self._dialling = self._scheduler.call_later(delay, outcome)
 
@@ -247,7 +249,7 @@ class SimLine(Line):
         if person.busy:                         # they took another call while it rang
             self._dial_failed("busy")
             return
-        self._attach(person, "connected")
+        self._attach(person, S.CONNECTED)
         self._post(CallAnswered(self.id))
         machine = person.spec.answering_machine
         heard = CalleeHeard(self.id, "machine" if machine else "person")
@@ -256,7 +258,7 @@ class SimLine(Line):
 
     def _dial_failed(self, reason: str) -> None:
         self._dialling = None
-        self.state = "idle"
+        self.state = S.IDLE
         self._post(DialFailed(self.id, reason))
         self._next_text()
 
@@ -274,8 +276,8 @@ class SimLine(Line):
             self._dialling.cancel()
             self._dialling = None
         person, self.person = self.person, None
-        if self.state != "unplugged":
-            self.state = "idle"
+        if self.state != S.DOWN:
+            self.state = S.IDLE
         if person is not None:
             person.left()
         self._next_text()
