@@ -31,6 +31,7 @@ FINAL = re.compile(r"^(?:OK|ERROR|NO CARRIER|BUSY|NO ANSWER|NO DIALTONE|CONNECT(
 CALL_OUTCOME = re.compile(r"^(?:NO CARRIER|BUSY|NO ANSWER|NO DIALTONE)$")
 _PREFIX = re.compile(r"^AT(\+[A-Z]+|\^[A-Z]+)")
 MAX_LINE = 4096                  # a longer run without LF is noise, not a line
+PROMPT_WAIT_S = 5.0              # for the "> " of a command that takes a body
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,9 @@ class AtChannel:
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(timeout=2.0)
 
-    def command(self, text: str, timeout: float = 5.0) -> list[str]:
-        """Send ``text`` and return its information lines once ``OK`` arrives.
+    def command(self, text: str, timeout: float = 5.0, body: str | None = None) -> list[str]:
+        """Send ``text`` and return its information lines once ``OK`` arrives. With ``body``
+        (AT+CMGS), wait for the module's ``> `` prompt, type the body and Ctrl-Z first.
 
         Raises AtTimeout (with the partial reply), CmeError, CommandRejected or ModemGone.
         """
@@ -151,6 +153,8 @@ class AtChannel:
             pending = self._pending = _Pending(text)
             try:
                 self._write(text)
+                if body is not None:
+                    self._type_body(pending, body)
                 if not pending.done.wait(timeout):
                     raise AtTimeout(text, timeout, list(pending.lines))
             finally:
@@ -159,28 +163,13 @@ class AtChannel:
             raise ModemGone(f"{self.name}: {self.lost}")
         return check_final(text, pending.final, pending.lines)
 
-    def command_with_body(self, text: str, body: str, timeout: float = 60.0) -> list[str]:
-        """Send ``text`` (AT+CMGS=...), wait for the ``> `` prompt, type ``body`` and Ctrl-Z,
-        and return the information lines once ``OK`` arrives. Without a prompt within 5 s the
-        body is cancelled with ESC and AtTimeout is raised."""
-        with self._one_at_a_time:
-            if self.lost:
-                raise ModemGone(f"{self.name}: {self.lost}")
-            pending = self._pending = _Pending(text)
-            try:
-                self._write(text)
-                if not pending.prompted.wait(min(timeout, 5.0)) and not pending.done.is_set():
-                    self._write_raw(b"\x1b")
-                    raise AtTimeout(text, min(timeout, 5.0), list(pending.lines))
-                if not pending.done.is_set():
-                    self._write_raw(body.encode("ascii") + b"\x1a")
-                    if not pending.done.wait(timeout):
-                        raise AtTimeout(text, timeout, list(pending.lines))
-            finally:
-                self._pending = None
-        if pending.final is None:
-            raise ModemGone(f"{self.name}: {self.lost}")
-        return check_final(text, pending.final, pending.lines)
+    def _type_body(self, pending: _Pending, body: str) -> None:
+        """After the prompt: the body and Ctrl-Z. No prompt within 5 s: ESC cancels it."""
+        if not pending.prompted.wait(PROMPT_WAIT_S) and not pending.done.is_set():
+            self._write_raw(b"\x1b")
+            raise AtTimeout(pending.text, PROMPT_WAIT_S, list(pending.lines))
+        if not pending.done.is_set():           # an error instead of the prompt: no body
+            self._write_raw(body.encode("ascii") + b"\x1a")
 
     def _write(self, text: str) -> None:
         self._write_raw(text.encode("ascii") + b"\r")

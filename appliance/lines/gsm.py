@@ -108,7 +108,8 @@ class GsmLine(Line):
         self._health_at = 0.0
         self._sms: list[c.SendSms] = []
         self._timed = None if audio is not None else TimedPrompts(
-            line_id, lambda event: self._post(event), prompt_length)
+            line_id, lambda event: self._post(event), prompt_length, clock,
+            wake=lambda: self._inbox.put(None))
         self._worker = threading.Thread(target=self._run, name=f"gsm-{line_id}", daemon=True)
 
     # -- Line interface (loop thread) -------------------------------------------------------
@@ -135,8 +136,6 @@ class GsmLine(Line):
         if threading.current_thread() is not self._worker and self._worker.is_alive():
             self._worker.join(timeout=3.0)
         self._close_ports()
-        if self._timed is not None:
-            self._timed.close()
 
     # -- the worker ---------------------------------------------------------------------------
 
@@ -170,8 +169,9 @@ class GsmLine(Line):
     def _next_deadline(self) -> float:
         if self.state is S.DOWN:
             return self._retry_at
-        times = [t for t in (self._reinit_at, self._dial_deadline, self._poll_at, self._pcm_at)
-                 if t is not None]
+        prompt = self._timed.deadline if self._timed is not None else None
+        times = [t for t in (self._reinit_at, self._dial_deadline, self._poll_at, self._pcm_at,
+                             prompt) if t is not None]
         if self.state is S.IDLE:
             times.append(self._health_at)
             if self._sms or self._reset_when_idle:
@@ -205,6 +205,8 @@ class GsmLine(Line):
 
     def _due(self) -> None:
         now = self._clock()
+        if self._timed is not None:
+            self._timed.due(now)
         if self._reinit_at is not None and now >= self._reinit_at:
             self._reinit_at = None
             self._initialise()
@@ -669,7 +671,7 @@ class GsmLine(Line):
             steps = sms.plan(command.number, command.text)
             for text in steps.setup:
                 self._send(text)
-            reply = self.channel.command_with_body(steps.send, steps.body, 60.0)
+            reply = self.channel.command(steps.send, 60.0, body=steps.body)
         except (CmeError, CommandRejected, ValueError) as exc:
             log.warning("line %s: text message to %s not sent: %s", self.id, command.number, exc)
             self._post(SmsSent(self.id, command.call_id, False, str(exc)))

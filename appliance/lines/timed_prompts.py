@@ -2,19 +2,22 @@
 
 A control-only GSM line (SIM800, or a module without ``audio_port``) cannot send prompts as
 audio, but the engine's menu flow waits for ``PromptDone``. ``TimedPrompts`` stands in for
-``LineAudio`` there, with the same ``execute(command) -> bool``: a Play posts ``PromptDone`` after
-the prompt library's length for it; StopPlayback, a newer Play or ``stop()`` cancel it; a
-voicemail recording ends at once, empty (``RecordingDone``, reason silence).
+``LineAudio`` there, with the same ``execute(command) -> bool``: a Play sets a deadline of the
+prompt library's length for it; StopPlayback or a newer Play cancel it; a voicemail recording
+ends at once, empty (``RecordingDone``, reason silence). No thread of its own: the line's worker
+asks ``due(now)`` at ``deadline`` (and ``wake`` tells it a new deadline was set).
 
 Example::
 
     prompts = TimedPrompts("line1", loop.post)
-    prompts.execute(Play("line1", 7, (("prompt", "greeting"),)))   # PromptDone(7) in ~1.6 s
+    prompts.execute(Play("line1", 7, (("prompt", "greeting"),)))   # deadline in ~1.6 s
+    prompts.due(time.monotonic() + 2)                                # posts PromptDone(7)
 """
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Callable
 
 from appliance import commands as c
@@ -30,13 +33,21 @@ def prompt_seconds(play: c.Play) -> float:
 
 
 class TimedPrompts:
-    """The audio commands of one control-only line; ``post`` is called from timer threads."""
+    """The audio commands of one control-only line. ``execute`` runs on the loop thread,
+    ``due`` on the line's worker; ``wake()`` is called after a new deadline is set."""
 
     def __init__(self, line: str, post: Callable,
-                 length: Callable[[c.Play], float] = prompt_seconds):
-        self.line, self.post, self.length = line, post, length
-        self._token = 0
-        self._closed = threading.Event()
+                 length: Callable[[c.Play], float] = prompt_seconds,
+                 clock: Callable[[], float] = time.monotonic, wake: Callable[[], None] = lambda: None):
+        self.line, self.post, self.length, self.clock, self.wake = line, post, length, clock, wake
+        self._lock = threading.Lock()
+        self._playing: tuple[int, float] | None = None       # (play_id, when it is done)
+
+    @property
+    def deadline(self) -> float | None:
+        """When the prompt playing now is done, or None."""
+        playing = self._playing
+        return playing[1] if playing else None
 
     def execute(self, command) -> bool:
         """Carry out an audio command; False for commands that are not about audio."""
@@ -48,22 +59,25 @@ class TimedPrompts:
         handler(command)
         return True
 
+    def due(self, now: float) -> None:
+        """Post PromptDone for a prompt whose time is up."""
+        with self._lock:
+            playing = self._playing
+            if playing is None or now < playing[1]:
+                return
+            self._playing = None
+        self.post(PromptDone(self.line, playing[0]))
+
     def stop(self) -> None:
         """Cancel the prompt in progress: no PromptDone follows."""
-        self._token += 1
-
-    def close(self) -> None:
-        """Cancel everything for good."""
-        self._closed.set()
+        with self._lock:
+            self._playing = None
 
     def _play(self, play: c.Play) -> None:
-        self.stop()
-        if not play.loop:
-            threading.Thread(target=self._done_after, args=(play, self._token), daemon=True).start()
-
-    def _done_after(self, play: c.Play, token: int) -> None:
-        if not self._closed.wait(self.length(play)) and token == self._token:
-            self.post(PromptDone(self.line, play.play_id))
+        seconds = None if play.loop else self.length(play)
+        with self._lock:
+            self._playing = None if seconds is None else (play.play_id, self.clock() + seconds)
+        self.wake()
 
     def _record(self, command: c.StartRecording) -> None:
         log.warning("line %s has no audio path: %s records nothing", self.line, command.path)

@@ -1,8 +1,6 @@
 """Prompts on a control-only line: PromptDone after the prompt's length, cancellable."""
 from __future__ import annotations
 
-import time
-
 from appliance import commands as c
 from appliance.events import PromptDone, RecordingDone
 from appliance.lines.timed_prompts import TimedPrompts, prompt_seconds
@@ -10,25 +8,37 @@ from appliance.lines.timed_prompts import TimedPrompts, prompt_seconds
 GREETING = (("prompt", "greeting"),)
 
 
+class Clock:
+    now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
 def test_a_prompt_is_done_after_its_length_and_a_loop_never_is():
-    posted = []
-    prompts = TimedPrompts("l1", posted.append, length=lambda play: 0.1)
+    posted, clock, woken = [], Clock(), []
+    prompts = TimedPrompts("l1", posted.append, length=lambda play: 0.1, clock=clock,
+                           wake=lambda: woken.append(1))
     assert prompts.execute(c.Play("l1", 1, GREETING))
+    assert prompts.deadline == 100.1 and woken
     prompts.execute(c.Play("l1", 2, GREETING, loop=True))        # replaces play 1
-    time.sleep(0.3)
-    assert posted == []
+    prompts.due(200.0)
+    assert posted == [] and prompts.deadline is None
     prompts.execute(c.Play("l1", 3, GREETING))
-    time.sleep(0.3)
+    prompts.due(100.05)
+    assert posted == []
+    prompts.due(100.1)
+    prompts.due(100.2)
     assert posted == [PromptDone("l1", 3)]
 
 
 def test_stop_cancels_and_other_commands_are_not_audio():
     posted = []
-    prompts = TimedPrompts("l1", posted.append, length=lambda play: 0.1)
+    prompts = TimedPrompts("l1", posted.append, length=lambda play: 0.1, clock=Clock())
     prompts.execute(c.Play("l1", 1, GREETING))
     assert prompts.execute(c.StopPlayback("l1"))
     assert not prompts.execute(c.AnswerLine("l1"))
-    time.sleep(0.3)
+    prompts.due(1000.0)
     assert posted == []
 
 
