@@ -55,3 +55,21 @@ def test_a_loop_that_does_not_answer_is_said_plainly(owner, web):
     loop.snapshot = stuck
     page = owner.get("/")
     assert page.status == 200 and "not answering right now" in page.text
+
+
+def test_a_lines_health_and_warning_are_on_the_dashboard_and_the_system_page(owner, web):
+    from appliance.events import LineFailed, LineHealthReported
+    loop = web[1]
+    loop.engine.handle(LineHealthReported("line1", {
+        "registration": "home", "network": "Vodafone UK", "signal_dbm": -81, "bars": 4,
+        "sim": "ready", "plan": "line1 sim7600: keys by +RXDTMF", "model": "SIM7600",
+        "last_error": None}), 1_795_424_400.0)
+    fragment = owner.get("/live").text
+    assert "registered, Vodafone UK, -81 dBm (4/5)" in fragment
+    system = owner.get("/system").text
+    assert "-81 dBm (4/5)" in system and "line1 sim7600: keys by +RXDTMF" in system
+    loop.engine.handle(LineFailed("line1", "Setting 'lines[0].port' names /dev/ivr-line0, "
+                                           "which does not exist"), 1_795_424_401.0)
+    fragment = owner.get("/live").text
+    assert "Out of service" in fragment
+    assert "line1: out of service: Setting &#039;lines[0].port&#039; names /dev/ivr-line0" in fragment
