@@ -81,7 +81,7 @@ def sim_data_dir(path: Path) -> Path:
     return data_dir
 
 
-def build_sim(scenario, clock, start: float, seed: int, calllog):
+def build_sim(scenario, clock, start: float, seed: int, calllog, real_time: bool = False):
     """The appliance on a simulated world built from ``scenario``: ``(appliance, world, tally)``.
 
     Used by ``sim`` and by the benchmark; ``calllog`` is anything with ``write(record)``.
@@ -90,7 +90,7 @@ def build_sim(scenario, clock, start: float, seed: int, calllog):
     from hwsim.world import SimWorld
     engine = Engine(scenario.settings, seed=seed)
     loop = Loop(engine, clock)
-    world = SimWorld(loop, scenario, start=start, seed=seed)
+    world = SimWorld(loop, scenario, start=start, seed=seed, real_time=real_time)
     tally = OutcomeTally(calllog)
     loop.connect(lines=world.lines, handsets=world.handsets, calllog=tally)
     world.begin()
@@ -157,7 +157,7 @@ def _sim_live(scenario, seed: int, data_dir: Path, quiet: bool, web_port: int = 
     start = time.time()
     calllog = CallLog(data_dir / CALLLOG_NAME)
     calllog.close_unfinished()                 # a demo killed earlier left records open
-    appliance, world, tally = build_sim(scenario, RealClock(), start, seed, calllog)
+    appliance, world, tally = build_sim(scenario, RealClock(), start, seed, calllog, real_time=True)
     print(f"Simulated appliance running (seed {seed}); data in {data_dir}. Ctrl-C stops it.",
           flush=True)
     view = None if quiet else LiveView(appliance.loop.snapshot, sys.stdout)

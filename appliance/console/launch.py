@@ -32,9 +32,10 @@ class Running:
 
 
 def simulated(settings: dict, lines: list, handsets: Any) -> tuple[dict, Any]:
-    """The drivers that are the simulator's (they have fault switches): lines by id, the bank."""
-    sim_lines = {line.id: line for line, cfg in zip(lines, settings["lines"])
-                 if cfg["driver"] == "sim"}
+    """The drivers that are the simulator's (they have fault switches): lines by id, the bank.
+    A simulator's line is a plain simulated line or a simulated module under the real driver
+    (``port: "sim"``); both can drop a call."""
+    sim_lines = {line.id: line for line in lines if hasattr(line, "drop_call")}
     switchable = settings["handsets"]["driver"] == "sim" or hasattr(handsets, "lift")
     return sim_lines, handsets if switchable else None
 

@@ -1,12 +1,22 @@
 """The simulator's fault switches from the console (style lesson 6): drop a call, unplug or plug
-in a line, lift or put down a handset. Only simulated drivers have them; the switch is thrown
-on the loop thread, as the simulator itself throws them."""
+in a line, lift or put down a handset, and on a line that runs the real driver on a simulated
+GSM module (``"port": "sim"``, live ``sim``) every switch of the module: restart, stall, lost
+registration ... Only simulated drivers have them; the switch is thrown on the loop thread, as
+the simulator itself throws them.
+
+A module-backed line offers ``SWITCHES`` (name -> argument, what it does), ``switch_value``,
+``refusal`` and ``fault`` (``hwsim.modemline``); the console only asks the line, so it imports
+nothing of the simulator."""
 from __future__ import annotations
 
 from appliance.console.context import Context
 from appliance.console.table import ConsoleError, expect
 
-USAGE = "sim fault LINE drop|unplug|plug_in | sim handset N lift|put_down"
+PLAIN_USAGE = "sim fault LINE drop|unplug|plug_in"
+MODULE_SWITCHES = ("restart|stall [N]|noreg|reg|garble [N]|cme CODE|keep_call [N]|bad_key|"
+                   "halfdead|deaf|vanish|plugin")
+USAGE = (f"{PLAIN_USAGE} (a line on a simulated module also: {MODULE_SWITCHES}) | "
+         "sim handset N lift|put_down")
 LINE_SWITCHES = {"drop": "drop_call", "drop_call": "drop_call", "unplug": "unplug",
                  "plug_in": "plug_in"}
 HANDSET_SWITCHES = ("lift", "put_down")
@@ -19,12 +29,33 @@ def cmd_sim(ctx: Context, args: list[str]) -> str:
 
 
 def sim_fault(ctx: Context, args: list[str]) -> str:
-    line_id, switch = expect(args, "sim fault LINE drop|unplug|plug_in", 2)
+    if not args:
+        raise ConsoleError(f"usage: sim fault LINE SWITCH [ARG]: {PLAIN_USAGE}, and on a line on "
+                           f"a simulated module also {MODULE_SWITCHES}")
+    line = _sim_line(ctx, args[0])
+    if hasattr(line, "SWITCHES"):
+        return _module_fault(ctx, line, args)
+    line_id, switch = expect(args, PLAIN_USAGE, 2)
     if switch not in LINE_SWITCHES:
         raise ConsoleError(f"a line switch is drop, unplug or plug_in (got '{switch}')")
-    line = _sim_line(ctx, line_id)
     ctx.on_loop(getattr(line, LINE_SWITCHES[switch]))
     return f"line {line_id}: {LINE_SWITCHES[switch]} thrown"
+
+
+def _module_fault(ctx: Context, line, args: list[str]) -> str:
+    """A switch of the simulated module under the real driver, with its argument checked."""
+    line_id, switch, *rest = expect(args, f"sim fault {args[0]} SWITCH [ARG]; switches: "
+                                    f"{line.switch_list()}", 2, 3)
+    text = rest[0] if rest else None
+    try:
+        value = line.switch_value(switch, text)
+    except ValueError as exc:
+        raise ConsoleError(f"line {line_id} is a simulated {line.dialect.title}: {exc}") from None
+    refused = line.refusal(switch)
+    if refused is not None:
+        raise ConsoleError(refused)
+    ctx.on_loop(lambda: line.fault(switch, value))
+    return f"line {line_id}: {switch}{'' if text is None else ' ' + text} thrown"
 
 
 def _sim_line(ctx: Context, line_id: str):
@@ -56,6 +87,6 @@ def _sim_bank(ctx: Context):
 
 
 COMMANDS = [
-    ("sim", cmd_sim, "simulator only: drop a call, unplug or plug in a line, lift a handset",
-     USAGE),
+    ("sim", cmd_sim, "simulator only: drop a call, unplug or plug in a line, lift a handset, "
+     "throw a simulated module's faults", USAGE),
 ]

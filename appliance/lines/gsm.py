@@ -244,6 +244,7 @@ class GsmLine(Line):
             self._go_down(_reason(exc))
             return
         self._attempt = 0
+        self._reset_when_idle = None            # a module that came back has restarted anyway
 
     def _open(self) -> None:
         self._close_ports()
@@ -389,7 +390,9 @@ class GsmLine(Line):
             self._in_service(self.health.get("model", ""))
 
     def _audio_failed(self, reason: str) -> None:
-        """The PCM port failed: the call cannot be heard; restart the module when idle."""
+        """The PCM port failed: the call cannot be heard; restart the module when idle. If the
+        whole module is gone (unplugged, rebooting), the AT port says so first: no restart."""
+        self._send("AT")                        # raises if the module itself vanished
         self._reset_when_idle = f"its audio port failed ({reason})"
         self._end_call_failed(f"the module's audio port failed: {reason}")
 

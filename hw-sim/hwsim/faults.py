@@ -6,6 +6,10 @@ same methods on ``SimLine`` / ``SimHandsets`` directly; a scenario lists them un
 
     {"faults": [{"at_s": 90, "do": "drop_call", "line": "line1"},
                 {"at_s": 300, "do": "walk_away", "handset": 2}]}
+
+A line on a simulated module (``hwsim.modemline``, live ``sim`` only) also takes the module's
+own switches (``MODEM_SWITCHES``: ``restart``, ``stall``, ``noreg`` ...), thrown once each (a
+count of 1; ``cme`` answers code 100, "unknown"); the world refuses them on a plain line.
 """
 from __future__ import annotations
 
@@ -24,7 +28,11 @@ HANDSET_SWITCHES = {
     "walk_away": lambda bank, h: _set_present(bank, h, False),
     "come_back": lambda bank, h: _set_present(bank, h, True),
 }
-SWITCHES = (*LINE_SWITCHES, *HANDSET_SWITCHES)
+MODEM_SWITCHES = {name: value for name, value in (
+    ("restart", None), ("stall", 1), ("garble", 1), ("cme", 100), ("keep_call", 1),
+    ("bad_key", None), ("noreg", None), ("reg", None), ("halfdead", None), ("deaf", None),
+    ("vanish", None), ("plugin", None))}      # name -> the value it is thrown with
+SWITCHES = (*LINE_SWITCHES, *HANDSET_SWITCHES, *MODEM_SWITCHES)
 
 
 @dataclass(frozen=True)
@@ -39,7 +47,7 @@ class Fault:
 
 def check_target(fault: dict, path: str, line_ids: list[str], handsets: int) -> Fault:
     """``fault`` with its target checked against the settings' lines and handsets."""
-    if fault["do"] in LINE_SWITCHES:
+    if fault["do"] in LINE_SWITCHES or fault["do"] in MODEM_SWITCHES:
         if fault["line"] not in line_ids:
             raise ScenarioError(f"Scenario '{path}.line' must name a settings line "
                                 f"({', '.join(line_ids)}) for '{fault['do']}'; "
@@ -54,6 +62,8 @@ def throw(fault: Fault, world) -> None:
     """Apply ``fault`` to the simulated ``world`` now."""
     if fault.do in LINE_SWITCHES:
         LINE_SWITCHES[fault.do](world.line(fault.line))
+    elif fault.do in MODEM_SWITCHES:
+        world.line(fault.line).fault(fault.do, MODEM_SWITCHES[fault.do])
     else:
         HANDSET_SWITCHES[fault.do](world.handsets, fault.handset)
 

@@ -6,6 +6,11 @@ come from the scenario's list and its random traffic, merged in order of arrival
 no ``line`` takes the first idle line in settings order (a hunt group), and one who finds no
 idle line hears busy and is counted as ``blocked``.
 
+A settings line on a GSM driver with ``"port": "sim"`` (``hwsim.modemline``) runs the real
+line driver on a simulated module; that needs the wall clock, so only a world built with
+``real_time=True`` (the live ``sim``) has such lines; on a simulated clock (``--fast``, tests) a
+scenario with one is refused with a ScenarioError that says so.
+
 Example::
 
     world = SimWorld(loop, scenario, start=loop.now(), seed=0)
@@ -19,10 +24,12 @@ import heapq
 import random
 
 from appliance.audio.prompts import PromptLibrary
+from appliance.errors import ScenarioError
 from hwsim.audioline import AudioSimLine
-from hwsim.faults import throw
+from hwsim.faults import MODEM_SWITCHES, throw
 from hwsim.handsets import SimHandsets
 from hwsim.lines import SimLine
+from hwsim.modemline import ModemSimLine, is_modem_backed
 from hwsim.network import Network
 from hwsim.people.caller import CallerSpec, SimCaller
 from hwsim.people.operator import SimOperator
@@ -35,8 +42,10 @@ from hwsim.traffic import traffic_callers
 class SimWorld:
     """Everything outside the appliance for one simulated run."""
 
-    def __init__(self, scheduler, scenario: Scenario, start: float, seed: int) -> None:
+    def __init__(self, scheduler, scenario: Scenario, start: float, seed: int, *,
+                 real_time: bool = False) -> None:
         settings = scenario.settings
+        _check_modem_lines(scenario, real_time)
         self.start = start
         self.arrived = self.blocked = 0
         self._scheduler = scheduler
@@ -45,7 +54,6 @@ class SimWorld:
         self.network = Network()
         self._audio = scenario.audio
         self._library = PromptLibrary(default_language=settings["language"]) if scenario.audio else None
-        self.lines = [self._line(cfg["id"], settings) for cfg in settings["lines"]]
         operators = [SimOperator(p.id, p.handset, p.answer_after_s, p.talk_s, p.present,
                                  rng=self._rng) for p in scenario.operators]
         self.handsets = self._handsets(settings, operators, seed)
@@ -54,9 +62,16 @@ class SimWorld:
         self._next: CallerSpec | None = None
         self._faults = scenario.faults
         self._faults_left = len(scenario.faults)
+        # last: a simulated module's pty and folder are made only once nothing else can fail
+        self.lines = [self._line(index, settings) for index in range(len(settings["lines"]))]
 
-    def _line(self, line_id: str, settings: dict) -> SimLine:
+    def _line(self, index: int, settings: dict) -> SimLine | ModemSimLine:
+        """A simulated line; a GSM line with ``"port": "sim"``: the real driver on a simulated
+        module (only in real time: ``_check_modem_lines``)."""
+        if is_modem_backed(settings["lines"][index]):
+            return ModemSimLine(settings, index, self._scheduler, self.network)
         timeout = settings["callbacks"]["answer_timeout_s"]
+        line_id = settings["lines"][index]["id"]
         args = (line_id, self._scheduler, self.network, self.speech, timeout)
         if self._audio is None:
             return SimLine(*args)
@@ -80,7 +95,7 @@ class SimWorld:
         self._faults_left -= 1
         throw(fault, self)
 
-    def line(self, line_id: str) -> SimLine:
+    def line(self, line_id: str) -> SimLine | ModemSimLine:
         """The simulated line with id ``line_id`` (for fault switches)."""
         return next(line for line in self.lines if line.id == line_id)
 
@@ -114,3 +129,23 @@ class SimWorld:
         """Offer the call to the caller's line, or to each line in turn (the first idle takes it)."""
         candidates = [line for line in self.lines if line_id in (None, line.id)]
         return any(line.offer(caller) for line in candidates)
+
+
+def _check_modem_lines(scenario: Scenario, real_time: bool) -> None:
+    """Lines on simulated modules need the wall clock, and a module's fault switches need such a
+    line: ScenarioError naming the entry otherwise (before any module is started)."""
+    lines = scenario.settings["lines"]
+    modem_ids = {cfg["id"] for cfg in lines if is_modem_backed(cfg)}
+    for index, cfg in enumerate(lines):
+        if cfg["id"] in modem_ids and not real_time:
+            raise ScenarioError(
+                f"Scenario 'settings.lines[{index}]' (line '{cfg['id']}', driver "
+                f"'{cfg['driver']}', port \"sim\") is a simulated module run by the real line "
+                "driver, which keeps wall-clock time: modem-backed lines need real time, so they "
+                "run only in the live simulator (ivr-appliance sim without --fast)")
+    for index, fault in enumerate(scenario.faults):
+        if fault.do in MODEM_SWITCHES and fault.line not in modem_ids:
+            raise ScenarioError(
+                f"Scenario 'faults[{index}].do' is '{fault.do}', a simulated module's switch, "
+                f"but line '{fault.line}' is a plain simulated line: it takes drop_call, unplug "
+                "and plug_in (module switches need a GSM driver with \"port\": \"sim\")")

@@ -9,6 +9,7 @@ import pytest
 from appliance import daemon, timefmt
 from appliance.clock import SimClock
 from hwsim import scenario as scenarios
+from hwsim.modemline import is_modem_backed
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "hw-sim" / "scenarios"
 
@@ -31,7 +32,12 @@ def play(name: str) -> tuple[dict, object]:
     return log.records, world
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.json")))
+def runs_fast(path: Path) -> bool:
+    """Examples with a line on a simulated module run only live (docs/simulator.md)."""
+    return not any(is_modem_backed(cfg) for cfg in scenarios.load(path).settings["lines"])
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.json") if runs_fast(p)))
 def test_every_example_settles_with_final_records(name):
     records, world = play(name)
     assert records and all(r["ended_at"] for r in records.values())
