@@ -25,6 +25,8 @@ from appliance.events import LineHungUp, LineReady, LineRinging   # noqa: E402
 from appliance.lines.dialects import DIALECTS             # noqa: E402
 from appliance.lines.gsm import GsmLine                   # noqa: E402
 from hwsim.modems import ModemModel                       # noqa: E402
+from hwsim.modems.v253 import VoiceModemModel             # noqa: E402
+from appliance.lines.voicemodem import VoiceModemLine     # noqa: E402
 
 
 def wait(predicate, timeout=10.0) -> None:
@@ -75,6 +77,31 @@ def one_dialect(name: str, calls: int, commands: int) -> dict:
     return {"ring_to_answered": ms(answered), "at_round_trip": ms(trips)}
 
 
+def analog(calls: int) -> dict:
+    """The V.253 line: from the first ring on the wire to AT+VLS=1 (off hook). The caller ID
+    block comes after the first ring, so this is the driver's share after it."""
+    folder = Path(tempfile.mkdtemp())
+    modem = VoiceModemModel(path=folder / "modem", ring_every_s=4.0).start()
+    events = []
+    line = VoiceModemLine("bench", lambda: serial.Serial(str(modem.path), 115200, timeout=0.05),
+                          data_dir=folder, port_path=str(modem.path), poll_s=3600)
+    line.start(lambda event: (events.append(event), isinstance(event, LineRinging)
+                              and line.execute(c.AnswerLine("bench"))))
+    wait(lambda: LineReady("bench") in events)
+    answered = []
+    for _ in range(calls):
+        modem.incoming_call("5551234567")
+        wait(lambda: modem.state == "talking")
+        answered.append(modem.answered_at - modem.first_ring_at)
+        hung = sum(isinstance(e, LineHungUp) for e in events)
+        modem.hang_up("loop_break")
+        wait(lambda: sum(isinstance(e, LineHungUp) for e in events) > hung
+             and line.state == "idle" and modem.state == "idle")
+    line.close()
+    modem.stop()
+    return {"ring_to_off_hook": ms(answered)}
+
+
 def idle_cpu(seconds: float = 5.0) -> float:
     """CPU share of one idle line (worker, reader, health poll every 30 s) over ``seconds``."""
     folder = Path(tempfile.mkdtemp())
@@ -99,6 +126,7 @@ def main() -> None:
     parser.add_argument("--commands", type=int, default=300)
     args = parser.parse_args()
     figures = {name: one_dialect(name, args.calls, args.commands) for name in sorted(DIALECTS)}
+    figures["v253"] = analog(min(args.calls, 10))
     print(json.dumps({"benchmark": "line_drivers_on_pty_models", "dialects": figures,
                       "idle_line_cpu_percent_incl_model": idle_cpu()}, indent=2))
 

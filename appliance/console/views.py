@@ -29,7 +29,8 @@ def lines(snap: dict) -> str:
         rows.append(f"  {line['id']:<10} {line['state']:<10} {line['caller'] or ''}".rstrip())
         health = health_text(line.get("health", {}))
         if health:                                # a real line reports its health
-            rows.append(f"    {health}, {line.get('calls_today', 0)} calls today")
+            calls = line.get("calls_today", 0)
+            rows.append(f"    {health}, {calls} call{'' if calls == 1 else 's'} today")
         if line.get("warning"):
             rows.append(f"    ! {line['warning']}")
     return "\n".join(rows)

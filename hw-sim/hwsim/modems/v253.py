@@ -147,6 +147,8 @@ class VoiceModemModel:
         self._callee_voice = callee_voice
         self._rng = np.random.default_rng(seed)
         self.received: list[str] = []
+        self.first_ring_at: float | None = None     # the current call's first ring on the wire
+        self.answered_at: float | None = None       # when AT+VLS=1 took it
         self.heard, self.heard_log = bytearray(), []
         self.overruns = 0
         self.faults = {"garble": 0, "stall": 0}
@@ -465,7 +467,7 @@ class VoiceModemModel:
     def _off_hook(self) -> tuple[str, ...]:
         self.off_hook, self._n = True, 0
         if self.call == "ringing":
-            self.call = "talking"
+            self.call, self.answered_at = "talking", time.monotonic()
             return (self.flavour.answer_reply,)
         if self.call == "idle":
             self.call = "offhook"
@@ -545,6 +547,8 @@ class VoiceModemModel:
         if self.call != "ringing" or now < self._ring_due:
             return
         self._ring_due, self.rings = now + self.ring_every_s, self.rings + 1
+        if self.rings == 1:
+            self.first_ring_at = now
         if self.fclass == 8 and self.flavour.ring == "dle":
             self._write(bytes([DLE]) + b"R\n")           # mgetty t_ring.c: "\020R\n"
         else:
