@@ -52,3 +52,26 @@ def test_a_refused_command_and_a_restart_from_the_technicians_modem(tmp_path):
         assert proc.wait(timeout=10) == 0
     finally:
         proc.kill()
+
+
+def test_the_technicians_analog_modem_rings_with_caller_id(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "hwsim.modems", "--dialect", "v253",
+                             "--port", str(tmp_path / "modem0")],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().startswith("V.253 voice modem (usr) simulated on")
+        port = serial.Serial(str(tmp_path / "modem0"), 115200, timeout=3.0)
+        for command in (b"AT+FCLASS=8\r", b"AT+VCID=1\r"):    # caller ID only when asked for
+            port.write(command)
+            assert port.read_until(b"OK\r\n").endswith(b"OK\r\n")
+        proc.stdin.write("call 5551234567 JOHN DOE\n")
+        proc.stdin.flush()
+        assert proc.stdout.readline().strip() == "ok"
+        block = port.read_until(b"NAME = JOHN DOE\r\n")
+        assert b"RING" in block and b"NMBR = 5551234567" in block
+        port.close()
+        proc.stdin.write("quit\n")
+        proc.stdin.flush()
+        assert proc.wait(timeout=10) == 0
+    finally:
+        proc.kill()

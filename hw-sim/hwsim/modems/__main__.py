@@ -5,7 +5,10 @@ Prints the port to put in ``lines[].port``, then reads commands from stdin: ``ca
 and the fault switches ``garble [n]``, ``stall [n]``, ``cme <code> [n]``, ``keep_call [n]``,
 ``bad_key``, ``drop``, ``restart``, ``noreg``, ``reg``, ``halfdead``, ``deaf``, ``vanish``,
 ``plugin``; ``quit`` ends it (so does end of input or Ctrl-C). ``--refuse CMD`` (repeatable)
-plays a firmware that answers ERROR to a documented command.
+plays a firmware that answers ERROR to a documented command. ``--dialect v253`` is an analog
+voice modem (``--flavour usr|conexant``): ``call NUMBER [NAME]``, ``press``, ``hangup [SIGNAL]``
+(loop_break, busy_dle, busy_tone, dial_tone, silence, none), ``callee``, ``garble``, ``stall``,
+``vanish``, ``plugin``.
 """
 from __future__ import annotations
 
@@ -39,23 +42,47 @@ def _actions(modem: ModemModel) -> dict:
     }
 
 
+def _analog_actions(modem) -> dict:
+    """The V.253 voice modem's far end and switches: ``hangup`` takes the disconnect signal
+    (loop_break, busy_dle, busy_tone, dial_tone, silence, none)."""
+    return {
+        "call": lambda *a: modem.incoming_call(a[0] if a else None, " ".join(a[1:]) or None),
+        "press": lambda keys: modem.press(keys),
+        "hangup": lambda signal="loop_break": modem.hang_up(signal),
+        "callee": lambda number, outcome: modem.callees.__setitem__(number, outcome),
+        "garble": lambda n="1": modem.garble(int(n)),
+        "stall": lambda n="1": modem.stall(int(n)),
+        "vanish": lambda: modem.vanish(),
+        "plugin": lambda: modem.plug_in(),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one simulated module until ``quit``."""
     parser = argparse.ArgumentParser(prog="python -m hwsim.modems",
                                      description=__doc__.split("\n")[0])
-    parser.add_argument("--dialect", choices=sorted(DIALECTS), default="sim800")
+    parser.add_argument("--dialect", choices=sorted(DIALECTS) + ["v253"], default="sim800")
+    parser.add_argument("--flavour", choices=["usr", "conexant"], default="usr",
+                        help="v253 only: a USRobotics (full duplex, 16-bit) or Conexant modem")
     parser.add_argument("--port", type=Path,
                         help="where to put the port's link (default: a temp dir)")
     parser.add_argument("--pin", help="the simulated SIM asks for this PIN")
     parser.add_argument("--refuse", action="append", default=[], metavar="CMD",
                         help="answer ERROR to this command, as some firmware does (repeatable)")
     args = parser.parse_args(argv)
-    modem = ModemModel(DIALECTS[args.dialect], path=args.port, pin=args.pin,
-                       refuse=set(args.refuse)).start()
-    print(f"{DIALECTS[args.dialect].title} simulated on {modem.path} "
-          f"(audio port {modem.audio_path})", flush=True)
+    if args.dialect == "v253":
+        from hwsim.modems.v253 import VoiceModemModel
+        modem = VoiceModemModel(path=args.port, flavour=args.flavour).start()
+        actions = _analog_actions(modem)
+        print(f"V.253 voice modem ({args.flavour}) simulated on {modem.path}", flush=True)
+    else:
+        modem = ModemModel(DIALECTS[args.dialect], path=args.port, pin=args.pin,
+                           refuse=set(args.refuse)).start()
+        actions = _actions(modem)
+        print(f"{DIALECTS[args.dialect].title} simulated on {modem.path} "
+              f"(audio port {modem.audio_path})", flush=True)
     try:
-        _serve(modem, _actions(modem))
+        _serve(modem, actions)
     except KeyboardInterrupt:
         pass
     finally:
