@@ -48,25 +48,39 @@ def ms(values: list[float]) -> dict:
             "max_ms": round(max(values) * 1000, 2), "n": len(values)}
 
 
-def one_dialect(name: str, calls: int, commands: int) -> dict:
-    folder = Path(tempfile.mkdtemp())
-    modem = ModemModel(DIALECTS[name], path=folder / "modem", ring_every_s=3.0).start()
+def answering(line) -> list:
+    """Start ``line`` with the loop's part played at once: every ring is answered, as the
+    engine does; returns the list its events land in."""
     events = []
-    line = GsmLine("bench", lambda: serial.Serial(str(modem.path), 115200, timeout=0.05),
-                   DIALECTS[name], health_every_s=3600)
-    # the loop's part: answer every ring at once, as the engine does
     line.start(lambda event: (events.append(event), isinstance(event, LineRinging)
                               and line.execute(c.AnswerLine("bench"))))
     wait(lambda: LineReady("bench") in events)
+    return events
+
+
+def rings_answered(modem, line, events, calls: int, caller: str, talking: str,
+                   hang_up) -> list[float]:
+    """``calls`` inbound calls: seconds from each call's first ring to the module taking it."""
     answered = []
     for _ in range(calls):
-        modem.incoming_call("+447700900123")
-        wait(lambda: modem.state == "active")
+        modem.incoming_call(caller)
+        wait(lambda: modem.state == talking)
         answered.append(modem.answered_at - modem.first_ring_at)
         hung = sum(isinstance(e, LineHungUp) for e in events)
-        modem.hang_up()
+        hang_up()
         wait(lambda: sum(isinstance(e, LineHungUp) for e in events) > hung
-             and line.state == "idle")
+             and line.state == "idle" and modem.state == "idle")
+    return answered
+
+
+def one_dialect(name: str, calls: int, commands: int) -> dict:
+    folder = Path(tempfile.mkdtemp())
+    modem = ModemModel(DIALECTS[name], path=folder / "modem", ring_every_s=3.0).start()
+    line = GsmLine("bench", lambda: serial.Serial(str(modem.path), 115200, timeout=0.05),
+                   DIALECTS[name], health_every_s=3600)
+    events = answering(line)
+    answered = rings_answered(modem, line, events, calls, "+447700900123", "active",
+                              modem.hang_up)
     trips = []
     for _ in range(commands):                # the driver's own AT channel, as its worker uses it
         start = time.monotonic()
@@ -82,21 +96,11 @@ def analog(calls: int) -> dict:
     block comes after the first ring, so this is the driver's share after it."""
     folder = Path(tempfile.mkdtemp())
     modem = VoiceModemModel(path=folder / "modem", ring_every_s=4.0).start()
-    events = []
     line = VoiceModemLine("bench", lambda: serial.Serial(str(modem.path), 115200, timeout=0.05),
                           data_dir=folder, port_path=str(modem.path), poll_s=3600)
-    line.start(lambda event: (events.append(event), isinstance(event, LineRinging)
-                              and line.execute(c.AnswerLine("bench"))))
-    wait(lambda: LineReady("bench") in events)
-    answered = []
-    for _ in range(calls):
-        modem.incoming_call("5551234567")
-        wait(lambda: modem.state == "talking")
-        answered.append(modem.answered_at - modem.first_ring_at)
-        hung = sum(isinstance(e, LineHungUp) for e in events)
-        modem.hang_up("loop_break")
-        wait(lambda: sum(isinstance(e, LineHungUp) for e in events) > hung
-             and line.state == "idle" and modem.state == "idle")
+    events = answering(line)
+    answered = rings_answered(modem, line, events, calls, "5551234567", "talking",
+                              lambda: modem.hang_up("loop_break"))
     line.close()
     modem.stop()
     return {"ring_to_off_hook": ms(answered)}

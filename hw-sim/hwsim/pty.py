@@ -50,3 +50,35 @@ class PtyPair:
     def is_open(self) -> bool:
         """True between ``open`` and ``close``."""
         return self.master >= 0
+
+
+class PtyDevice:
+    """The life of a simulated device that serves its ptys from its own threads: a subclass
+    sets ``pair`` (the port the driver opens), ``_threads``, ``_stop`` and ``_lock``, and lists
+    every pair it serves in ``pairs``."""
+
+    pair: PtyPair
+
+    @property
+    def pairs(self) -> tuple[PtyPair, ...]:
+        """Every pty the device serves (closed on stop)."""
+        return (self.pair,)
+
+    @property
+    def path(self) -> Path:
+        """The port the driver opens (stable across vanish / plug_in)."""
+        return self.pair.path
+
+    def start(self):
+        """Start serving; returns self."""
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the ptys."""
+        self._stop.set()
+        with self._lock:
+            for pair in self.pairs:
+                if pair.is_open:
+                    pair.close()

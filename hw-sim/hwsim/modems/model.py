@@ -45,7 +45,7 @@ from pathlib import Path
 
 from appliance.lines import sms
 from appliance.lines.dialects import Dialect
-from hwsim.pty import PtyPair
+from hwsim.pty import PtyDevice, PtyPair
 
 NOISE = b"\xff\xfe\x00\x9c~~\x07garble\r\n"
 ANSWER_AFTER_S = 0.3
@@ -56,7 +56,7 @@ CTRL_Z, ESC = b"\x1a", b"\x1b"
 CALL_STATES = ("ringing", "active", "dialling")
 
 
-class ModemModel:
+class ModemModel(PtyDevice):
     """One simulated module. ``state`` is idle, ringing, active, dialling or gone;
     ``received`` lists every command line the driver sent, ``texts`` every SMS sent as
     ``(number, text)``."""
@@ -114,23 +114,9 @@ class ModemModel:
         return self.audio.path
 
     @property
-    def path(self) -> Path:
-        """The port the driver opens (stable across vanish / plug_in)."""
-        return self.pair.path
-
-    def start(self) -> "ModemModel":
-        """Start serving the pty; returns self."""
-        for thread in self._threads:
-            thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and close the pty."""
-        self._stop.set()
-        with self._lock:
-            for pair in (self.pair, self.audio):
-                if pair.is_open:
-                    pair.close()
+    def pairs(self) -> tuple[PtyPair, ...]:
+        """The AT port and the audio port (both closed on stop)."""
+        return (self.pair, self.audio)
 
     # -- the far end ------------------------------------------------------------------------
 

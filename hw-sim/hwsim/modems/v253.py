@@ -41,7 +41,7 @@ import numpy as np
 
 from appliance.audio import codecs
 from appliance.audio.tones import key_frequencies, sine, to_int16, white_noise
-from hwsim.pty import PtyPair
+from hwsim.pty import PtyDevice, PtyPair
 
 DLE, ETX, SUB, CAN = 0x10, 0x03, 0x1A, 0x18
 FRAME = 160
@@ -127,7 +127,7 @@ def _default_voice() -> bytes:
     return PromptLibrary().pcm((("prompt", "greeting"),), "en")[:16000]
 
 
-class VoiceModemModel:
+class VoiceModemModel(PtyDevice):
     """One simulated voice modem. ``state``: idle, ringing, offhook (line seized, no call),
     dialling, talking, gone (the far end hung up; its signal plays) or vanished. ``rings``
     counts the rings of the current incoming call; ``received`` lists every command."""
@@ -162,27 +162,9 @@ class VoiceModemModel:
     # -- life -------------------------------------------------------------------------------
 
     @property
-    def path(self) -> Path:
-        """The port the driver opens (stable across vanish / plug_in)."""
-        return self.pair.path
-
-    @property
     def state(self) -> str:
         """What the line is doing (see the class docstring)."""
         return self.call if self.pair.is_open else "vanished"
-
-    def start(self) -> "VoiceModemModel":
-        """Start serving the pty; returns self."""
-        for thread in self._threads:
-            thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and close the pty."""
-        self._stop.set()
-        with self._lock:
-            if self.pair.is_open:
-                self.pair.close()
 
     def _power_on(self) -> None:
         """Factory state, as after power-up or ATZ."""
