@@ -1,12 +1,13 @@
 """The simulator's fault switches from the console (style lesson 6): drop a call, unplug or plug
 in a line, lift or put down a handset, and on a line that runs the real driver on a simulated
-GSM module (``"port": "sim"``, live ``sim``) every switch of the module: restart, stall, lost
-registration ... Only simulated drivers have them; the switch is thrown on the loop thread, as
+modem (``"port": "sim"``, live ``sim``) every switch of that modem: on a GSM module restart,
+stall, lost registration ...; on an analog V.253 modem the far end's hang-up signals, stall,
+garble, vanish. Only simulated drivers have them; the switch is thrown on the loop thread, as
 the simulator itself throws them.
 
-A module-backed line offers ``SWITCHES`` (name -> argument, what it does), ``switch_value``,
-``refusal`` and ``fault`` (``hwsim.modemline``); the console only asks the line, so it imports
-nothing of the simulator."""
+A module-backed line offers ``SWITCHES`` (name -> argument, what it does; only the switches
+that line has), ``title``, ``switch_value``, ``switch_list``, ``refusal`` and ``fault``
+(``hwsim.modemline``); the console only asks the line, so it imports nothing of the simulator."""
 from __future__ import annotations
 
 from appliance.console.context import Context
@@ -15,8 +16,10 @@ from appliance.console.table import ConsoleError, expect
 PLAIN_USAGE = "sim fault LINE drop|unplug|plug_in"
 MODULE_SWITCHES = ("restart|stall [N]|noreg|reg|garble [N]|cme CODE|keep_call [N]|bad_key|"
                    "halfdead|deaf|vanish|plugin")
-USAGE = (f"{PLAIN_USAGE} (a line on a simulated module also: {MODULE_SWITCHES}) | "
-         "sim handset N lift|put_down")
+ANALOG_SWITCHES = ("stall [N]|garble [N]|loop_break|busy_tone|busy_dle|dial_tone|silence|vanish|"
+                   "plugin")
+USAGE = (f"{PLAIN_USAGE} (a line on a simulated module also: {MODULE_SWITCHES}; on a simulated "
+         f"analog modem: {ANALOG_SWITCHES}) | sim handset N lift|put_down")
 LINE_SWITCHES = {"drop": "drop_call", "drop_call": "drop_call", "unplug": "unplug",
                  "plug_in": "plug_in"}
 HANDSET_SWITCHES = ("lift", "put_down")
@@ -31,7 +34,8 @@ def cmd_sim(ctx: Context, args: list[str]) -> str:
 def sim_fault(ctx: Context, args: list[str]) -> str:
     if not args:
         raise ConsoleError(f"usage: sim fault LINE SWITCH [ARG]: {PLAIN_USAGE}, and on a line on "
-                           f"a simulated module also {MODULE_SWITCHES}")
+                           f"a simulated module also {MODULE_SWITCHES} (on a simulated analog "
+                           f"modem: {ANALOG_SWITCHES})")
     line = _sim_line(ctx, args[0])
     if hasattr(line, "SWITCHES"):
         return _module_fault(ctx, line, args)
@@ -43,14 +47,15 @@ def sim_fault(ctx: Context, args: list[str]) -> str:
 
 
 def _module_fault(ctx: Context, line, args: list[str]) -> str:
-    """A switch of the simulated module under the real driver, with its argument checked."""
+    """A switch of the simulated modem under the real driver (only those that line has), with
+    its argument checked."""
     line_id, switch, *rest = expect(args, f"sim fault {args[0]} SWITCH [ARG]; switches: "
                                     f"{line.switch_list()}", 2, 3)
     text = rest[0] if rest else None
     try:
         value = line.switch_value(switch, text)
     except ValueError as exc:
-        raise ConsoleError(f"line {line_id} is a simulated {line.dialect.title}: {exc}") from None
+        raise ConsoleError(f"line {line_id} is a simulated {line.title}: {exc}") from None
     refused = line.refusal(switch)
     if refused is not None:
         raise ConsoleError(refused)

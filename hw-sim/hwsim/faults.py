@@ -8,8 +8,10 @@ same methods on ``SimLine`` / ``SimHandsets`` directly; a scenario lists them un
                 {"at_s": 300, "do": "walk_away", "handset": 2}]}
 
 A line on a simulated module (``hwsim.modemline``, live ``sim`` only) also takes the module's
-own switches (``MODEM_SWITCHES``: ``restart``, ``stall``, ``noreg`` ...), thrown once each (a
-count of 1; ``cme`` answers code 100, "unknown"); the world refuses them on a plain line.
+own switches (``MODEM_SWITCHES``: ``restart``, ``stall``, ``noreg`` ...; on an analog ``v253``
+line the far end's hang-up signals ``loop_break``, ``busy_tone``, ``busy_dle``, ``dial_tone``,
+``silence``), thrown once each (a count of 1; ``cme`` answers code 100, "unknown"); the world
+refuses them on a plain line, and on a modem line that lacks the switch.
 """
 from __future__ import annotations
 
@@ -31,7 +33,8 @@ HANDSET_SWITCHES = {
 MODEM_SWITCHES = {name: value for name, value in (
     ("restart", None), ("stall", 1), ("garble", 1), ("cme", 100), ("keep_call", 1),
     ("bad_key", None), ("noreg", None), ("reg", None), ("halfdead", None), ("deaf", None),
-    ("vanish", None), ("plugin", None))}      # name -> the value it is thrown with
+    ("vanish", None), ("plugin", None), ("loop_break", None), ("busy_tone", None),
+    ("busy_dle", None), ("dial_tone", None), ("silence", None))}   # name -> the value thrown
 SWITCHES = (*LINE_SWITCHES, *HANDSET_SWITCHES, *MODEM_SWITCHES)
 
 

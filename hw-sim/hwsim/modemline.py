@@ -1,4 +1,4 @@
-"""A simulated GSM module run by the real line driver: the live simulator's line on a modem.
+"""A simulated modem run by the real line driver: the live simulator's line on a modem.
 
 A settings line ``{"id": "line1", "driver": "sim7600", "port": "sim"}`` in a scenario (or
 ``"port": null`` in settings built without the schema) asks the live simulator for a simulated
@@ -8,6 +8,12 @@ driven by the real ``GsmLine`` exactly as on the Pi: the driver is built by
 (``"audio_port": "sim"`` likewise gives a SIM7600 / EC25 its simulated PCM port). So the line's
 plan, health (registration, network "SimNet", signal), its restarts and its failures are the
 real driver's, and every fault switch of the model can be thrown at it.
+
+``{"driver": "v253", "port": "sim"}`` does the same for an analog line: a simulated V.253 voice
+modem (``hwsim.modems.v253.VoiceModemModel``, the USR5637 flavour) driven by the real
+``VoiceModemLine`` (``voicemodem_line``). What differs between the two kinds (how the model
+and the driver are built, which model states carry a call, the switch table) is a small
+adapter, ``GsmKind`` or ``AnalogKind``; ``ModemSimLine`` serves both.
 
 ``ModemSimLine`` is the ``Line`` the loop talks to (it hands every command to the driver) and
 the line the simulated people use, with the same person-facing side as ``SimLine``: ``offer``,
@@ -24,8 +30,10 @@ it posts passes through this line, which keeps its own bookkeeping on the loop t
 the driver keep wall-clock time (``SimWorld`` refuses such a line under ``--fast``).
 
 Fault switches by name (``fault(name, value)``; the console's ``sim fault LINE NAME [ARG]``, a
-scenario's ``faults``): see ``SWITCHES``. ``drop_call()``, ``unplug()`` and ``plug_in()`` are
-``SimLine``'s switches, here the module's ``drop``, ``vanish`` and ``plug_in``.
+scenario's ``faults``): see ``hwsim.modemkinds``, ``SWITCHES`` (GSM) and ``V253_SWITCHES``
+(analog; the far end's hang-up signals are switches of their own: ``loop_break``, ``busy_tone`` ...). ``drop_call()``,
+``unplug()`` and ``plug_in()`` are ``SimLine``'s switches, here the model's ``drop``, ``vanish``
+and ``plug_in``.
 
 Example::
 
@@ -47,93 +55,35 @@ from appliance import commands as c
 from appliance.events import CallAnswered, DialFailed, Event, LineFailed, LineHungUp
 from appliance.line_states import LineState as S
 from appliance.lines.base import Line
-from appliance.lines.dialects import DIALECTS
-from appliance.lines.factory import gsm_line
-from hwsim.modems.model import CALL_STATES, ModemModel
+from hwsim.modemkinds import kind_of, switch_list, switch_value
 from hwsim.network import Network
 
 log = logging.getLogger("hwsim.modemline")
 
-SIM_PORT = "sim"            # lines[].port / audio_port: a module the simulator starts itself
 WATCH_S = 0.2               # how often a person on the line checks that the module has their call
-MAX_COUNT = 1000
-RESETS = ("AT+CRESET", "AT+CFUN=1,1")
-
-# name -> (the argument it takes: None, "N" (optional count, default 1) or "CODE" (required)),
-# what it does. The console and scenario faults throw these by name.
-SWITCHES: dict[str, tuple[str | None, str]] = {
-    "drop": (None, "the network loses the call"),
-    "unplug": (None, "the USB cable is pulled (the module vanishes)"),
-    "plug_in": (None, "the module is back at the same port and boots"),
-    "restart": (None, "the module reboots (a USB module leaves the bus and comes back)"),
-    "stall": ("N", "no reply to the next N commands"),
-    "garble": ("N", "a noise line before the next N replies"),
-    "cme": ("CODE", "+CME ERROR: CODE to the next command"),
-    "keep_call": ("N", "the next N hang-ups answer OK but keep the call"),
-    "bad_key": (None, "a DTMF report of no key"),
-    "noreg": (None, "the network registration is lost (a call drops)"),
-    "reg": (None, "the network registration is back"),
-    "halfdead": (None, "the audio port refuses AT+CPCMREG=1 until the module restarts"),
-    "deaf": (None, "the module stops taking the audio the appliance sends"),
-    "vanish": (None, "the USB cable is pulled (the module vanishes)"),
-    "plugin": (None, "the module is back at the same port and boots"),
-}
-
-
-def is_modem_backed(cfg: dict) -> bool:
-    """True for a settings line the simulator runs on a simulated module: a GSM driver whose
-    ``port`` is ``"sim"`` (or null)."""
-    return cfg["driver"] in DIALECTS and cfg.get("port") in (None, SIM_PORT)
-
-
-def switch_value(name: str, text: str | None) -> int | None:
-    """The argument of switch ``name`` typed as ``text`` (None: not given), checked; ValueError
-    with one line naming what is allowed."""
-    if name not in SWITCHES:
-        raise ValueError(f"a simulated module's switch is one of {switch_list()} (got '{name}')")
-    kind = SWITCHES[name][0]
-    if kind is None:
-        if text is not None:
-            raise ValueError(f"{name} takes no argument (got '{text}')")
-        return None
-    if kind == "CODE":
-        if text is None or not text.isdigit():
-            raise ValueError(f"cme needs the error code the module answers, a whole number such "
-                             f"as 100 (got {repr(text) if text is not None else 'none'})")
-        return int(text)
-    if text is None:
-        return 1
-    if not text.isdigit() or not 1 <= int(text) <= MAX_COUNT:
-        raise ValueError(f"{name} N: N must be a whole number from 1 to {MAX_COUNT} (got '{text}')")
-    return int(text)
-
-
-def switch_list() -> str:
-    """Every switch with its argument, as the console's usage shows them."""
-    return ", ".join(name + (f" [{kind}]" if kind == "N" else f" {kind}" if kind else "")
-                     for name, (kind, _) in SWITCHES.items())
-
 
 class ModemSimLine(Line):
-    """One line on a simulated module driven by the real GSM driver. ``model`` is the module,
-    ``driver`` the ``GsmLine``, ``person`` whoever is on the line (or None)."""
-
-    SWITCHES = SWITCHES
-    switch_value = staticmethod(switch_value)
-    switch_list = staticmethod(switch_list)
+    """One line on a simulated modem driven by the real driver. ``kind`` is what differs
+    between GSM and analog (``GsmKind`` / ``AnalogKind``), ``model`` the simulated modem,
+    ``driver`` the ``GsmLine`` or ``VoiceModemLine``, ``person`` whoever is on the line (or
+    None), ``SWITCHES`` the fault switches this line has and ``title`` what the modem is."""
 
     def __init__(self, settings: dict, index: int, scheduler, network: Network) -> None:
         cfg = settings["lines"][index]
         self.id = cfg["id"]
-        self.dialect = DIALECTS[cfg["driver"]]
+        self.kind = kind_of(cfg)
+        self.title, self.SWITCHES = self.kind.title, self.kind.switches
         self._scheduler, self._network = scheduler, network
         self._post = None
         self.folder = Path(tempfile.mkdtemp(prefix=f"ivr-sim-{self.id}-"))
-        self.model = ModemModel(self.dialect, path=self.folder / "modem", pin=cfg.get("pin"),
-                                no_answer_after_s=settings["callbacks"]["answer_timeout_s"])
         try:
-            self.driver = gsm_line(self._settings_on_pty(settings, index), index, self._relay,
-                                   self.folder)
+            self.model = self.kind.model(settings, cfg, self.folder)
+        except Exception:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+        try:
+            self.driver = self.kind.driver(self._settings_on_pty(settings, index), index,
+                                           self._relay, self.folder)
         except Exception:
             self.model.stop()
             shutil.rmtree(self.folder, ignore_errors=True)
@@ -147,11 +97,16 @@ class ModemSimLine(Line):
     def _settings_on_pty(self, settings: dict, index: int) -> dict:
         """The settings as the driver must see them: this line's port is the module's pty."""
         local = copy.deepcopy(settings)
-        entry = local["lines"][index]
-        entry["port"] = str(self.model.path)
-        if entry.get("audio_port") == SIM_PORT:
-            entry["audio_port"] = str(self.model.audio_path)
+        self.kind.ports(local["lines"][index], self.model)
         return local
+
+    def switch_value(self, name: str, text: str | None) -> int | None:
+        """``switch_value`` against this line's switches."""
+        return switch_value(name, text, self.SWITCHES)
+
+    def switch_list(self) -> str:
+        """This line's switches with their arguments."""
+        return switch_list(self.SWITCHES)
 
     @property
     def state(self) -> S:
@@ -163,7 +118,8 @@ class ModemSimLine(Line):
         """True when nobody is on the line, nothing is dialled, and neither the driver nor the
         module carries a call."""
         return (self.person is None and self._callee is None
-                and not self.driver.state.carries_call and self.model.state not in CALL_STATES)
+                and not self.driver.state.carries_call
+                and self.model.state not in self.kind.busy_states)
 
     # -- Line interface --------------------------------------------------------------------------
 
@@ -212,13 +168,13 @@ class ModemSimLine(Line):
         """``person`` put their phone down: the module reports the call ended."""
         if person is self.person:
             self._leave()
-            self.model.hang_up()
+            self.kind.hang_up(self.model)
 
     # -- fault switches --------------------------------------------------------------------------
 
     def refusal(self, name: str) -> str | None:
         """Why switch ``name`` cannot be thrown now (the module's state), or None."""
-        gone = self.model.state == "gone"
+        gone = self.model.state == self.kind.unplugged
         if self._restarting():
             return (f"the module on line {self.id} is restarting; it comes back by itself within "
                     f"{self.model.reboot_s:g} s")
@@ -232,21 +188,17 @@ class ModemSimLine(Line):
         return None
 
     def fault(self, name: str, value: int | None = None) -> None:
-        """Throw switch ``name`` (``SWITCHES``) with its checked ``value`` (``switch_value``).
+        """Throw switch ``name`` (``self.SWITCHES``) with its checked ``value`` (``switch_value``).
         A switch the module's state makes meaningless (``refusal``) is logged and ignored."""
         reason = self.refusal(name)
         if reason is not None:
             log.warning("line %s: %s not thrown: %s", self.id, name, reason)
             return
-        model = self.model
+        if name not in self.SWITCHES:
+            raise ValueError(f"line {self.id} ({self.title}) has no switch '{name}'")
         if name == "restart":
-            self._restart_until = time.monotonic() + model.reboot_s + 0.5
-        {"drop": model.drop, "unplug": model.vanish, "vanish": model.vanish,
-         "plug_in": model.plug_in, "plugin": model.plug_in, "restart": model.restart,
-         "stall": lambda: model.stall(value or 1), "garble": lambda: model.garble(value or 1),
-         "cme": lambda: model.cme(value), "keep_call": lambda: model.keep_call(value or 1),
-         "bad_key": model.bad_key, "noreg": model.lose_registration, "reg": model.register,
-         "halfdead": model.half_dead_audio, "deaf": model.stop_taking_audio}[name]()
+            self._restart_until = time.monotonic() + self.model.reboot_s + 0.5
+        self.kind.actions(self.model, value)[name]()
         log.info("line %s: simulated module switch %s%s thrown", self.id, name,
                  f" {value}" if value is not None else "")
 
@@ -265,10 +217,9 @@ class ModemSimLine(Line):
     def _restarting(self) -> bool:
         """The module is off the bus because it is rebooting (thrown here, or the driver's
         own AT+CRESET / AT+CFUN=1,1): it plugs itself back in."""
-        if self.model.state != "gone":
+        if self.model.state != self.kind.unplugged:
             return False
-        last = self.model.received[-1].upper() if self.model.received else ""
-        return time.monotonic() < self._restart_until or last in RESETS
+        return time.monotonic() < self._restart_until or self.kind.resetting(self.model)
 
     # -- commands --------------------------------------------------------------------------------
 
@@ -337,7 +288,7 @@ class ModemSimLine(Line):
         if person is None:
             return
         if person.busy:                         # they took another call while it rang
-            self.model.hang_up()
+            self.kind.hang_up(self.model)
             return
         self._join(person, answered=True)
 
@@ -357,7 +308,7 @@ class ModemSimLine(Line):
         """The person leaves once the module no longer carries their call; else check again."""
         if self.person is None:
             return
-        if self.model.state not in CALL_STATES:
+        if self.model.state not in self.kind.call_states:
             self._leave()
             return
         if self._watch is not None:

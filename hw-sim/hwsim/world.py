@@ -6,8 +6,8 @@ come from the scenario's list and its random traffic, merged in order of arrival
 no ``line`` takes the first idle line in settings order (a hunt group), and one who finds no
 idle line hears busy and is counted as ``blocked``.
 
-A settings line on a GSM driver with ``"port": "sim"`` (``hwsim.modemline``) runs the real
-line driver on a simulated module; that needs the wall clock, so only a world built with
+A settings line on a GSM driver or ``v253`` with ``"port": "sim"`` (``hwsim.modemline``) runs
+the real line driver on a simulated modem; that needs the wall clock, so only a world built with
 ``real_time=True`` (the live ``sim``) has such lines; on a simulated clock (``--fast``, tests) a
 scenario with one is refused with a ScenarioError that says so.
 
@@ -29,7 +29,8 @@ from hwsim.audioline import AudioSimLine
 from hwsim.faults import MODEM_SWITCHES, throw
 from hwsim.handsets import SimHandsets
 from hwsim.lines import SimLine
-from hwsim.modemline import ModemSimLine, is_modem_backed
+from hwsim.modemkinds import is_modem_backed, switches_for
+from hwsim.modemline import ModemSimLine
 from hwsim.network import Network
 from hwsim.people.caller import CallerSpec, SimCaller
 from hwsim.people.operator import SimOperator
@@ -66,8 +67,8 @@ class SimWorld:
         self.lines = [self._line(index, settings) for index in range(len(settings["lines"]))]
 
     def _line(self, index: int, settings: dict) -> SimLine | ModemSimLine:
-        """A simulated line; a GSM line with ``"port": "sim"``: the real driver on a simulated
-        module (only in real time: ``_check_modem_lines``)."""
+        """A simulated line; a GSM or v253 line with ``"port": "sim"``: the real driver on a
+        simulated modem (only in real time: ``_check_modem_lines``)."""
         if is_modem_backed(settings["lines"][index]):
             return ModemSimLine(settings, index, self._scheduler, self.network)
         timeout = settings["callbacks"]["answer_timeout_s"]
@@ -133,9 +134,11 @@ class SimWorld:
 
 def _check_modem_lines(scenario: Scenario, real_time: bool) -> None:
     """Lines on simulated modules need the wall clock, and a module's fault switches need such a
-    line: ScenarioError naming the entry otherwise (before any module is started)."""
+    line that has the switch: ScenarioError naming the entry otherwise (before any module is
+    started)."""
     lines = scenario.settings["lines"]
-    modem_ids = {cfg["id"] for cfg in lines if is_modem_backed(cfg)}
+    modems = {cfg["id"]: cfg for cfg in lines if is_modem_backed(cfg)}
+    modem_ids = set(modems)
     for index, cfg in enumerate(lines):
         if cfg["id"] in modem_ids and not real_time:
             raise ScenarioError(
@@ -148,4 +151,10 @@ def _check_modem_lines(scenario: Scenario, real_time: bool) -> None:
             raise ScenarioError(
                 f"Scenario 'faults[{index}].do' is '{fault.do}', a simulated module's switch, "
                 f"but line '{fault.line}' is a plain simulated line: it takes drop_call, unplug "
-                "and plug_in (module switches need a GSM driver with \"port\": \"sim\")")
+                "and plug_in (module switches need a GSM or v253 driver with \"port\": \"sim\")")
+        if fault.do in MODEM_SWITCHES and fault.do not in switches_for(modems[fault.line]):
+            cfg = modems[fault.line]
+            raise ScenarioError(
+                f"Scenario 'faults[{index}].do' is '{fault.do}', but the simulated modem on line "
+                f"'{fault.line}' (driver '{cfg['driver']}') has no such switch; it has: "
+                f"{', '.join(switches_for(cfg))}")

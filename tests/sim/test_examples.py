@@ -9,7 +9,7 @@ import pytest
 from appliance import daemon, timefmt
 from appliance.clock import SimClock
 from hwsim import scenario as scenarios
-from hwsim.modemline import is_modem_backed
+from hwsim.modemkinds import is_modem_backed
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "hw-sim" / "scenarios"
 

@@ -303,3 +303,86 @@ def test_a_caller_who_finds_the_module_busy_or_down_hears_busy():
                    for _, e in rig.engine.seen)
     finally:
         rig.close()
+
+
+# -- an analog line: the real VoiceModemLine on a simulated V.253 modem --------------------------
+
+ANALOG = {
+    "settings": {"lines": [{"id": "line1", "driver": "v253", "port": "sim"}]},
+    "operators": OPERATORS[:2],
+    "callers": [
+        {"at_s": 1, "number": FIRST, "keys": "1", "talk_s": 1},
+        {"at_s": 10, "number": SECOND, "keys": "1"},          # talks until the drop
+    ],
+}
+
+
+def test_an_analog_line_on_a_simulated_voice_modem(tmp_path):
+    started = time.monotonic()
+    office = Office(tmp_path, ANALOG)
+    try:
+        line = office.world.line("line1")
+        assert isinstance(line, ModemSimLine) and line.title == "V.253 voice modem"
+        assert line.driver.port_path == str(line.model.path)
+        first = wait_until(lambda: office.record(FIRST), "the first caller's record")
+        assert (first["line"], first["outcome"], first["menu_path"]) == ("line1", "answered", "1")
+        assert first["operator"] in ("ann", "bob")
+
+        run = office.table.run
+        assert run("sim fault line1 restart").startswith(
+            "error: line line1 is a simulated V.253 voice modem: a simulated module's switch is "
+            "one of drop, unplug, plug_in, stall [N], garble [N], loop_break, busy_tone")
+        assert run("sim fault line1 vanish") == "line line1: vanish thrown"
+        wait_until(lambda: office.line("line1")["state"] == "down", "line1 out of service")
+        assert run("sim fault line1 garble 2") == (
+            "error: the module on line line1 is unplugged: plug it in first (sim fault line1 "
+            "plugin)")
+        assert run("sim fault line1 plugin") == "line line1: plugin thrown"
+        wait_until(lambda: office.line("line1")["state"] == "idle", "line1 back in service")
+
+        wait_until(lambda: office.line("line1")["state"] == "talking"
+                   and office.line("line1")["caller"] == SECOND, "the second caller talking")
+        assert run("sim fault line1 drop") == "line line1: drop thrown"
+        second = wait_until(lambda: office.record(SECOND), "the second caller's record")
+        assert second["outcome"] == "answered" and second["operator"] in ("ann", "bob")
+        assert second["hangup_by"] == "caller" and second["failure"] is None
+        assert "line line1 is back in service" in office.notices()
+        wait_until(lambda: office.world.finished(), "the world finished")
+        assert office.world.blocked == 0 and office.loop.failures == 0
+    finally:
+        office.stop()
+    assert time.monotonic() - started < 25
+
+
+def test_a_switch_the_analog_modem_lacks_is_refused_in_a_scenario():
+    doc = {**ANALOG, "faults": [{"at_s": 5, "do": "restart", "line": "line1"}]}
+    with pytest.raises(ScenarioError) as caught:
+        SimWorld(Loop(ListeningEngine(), RealClock()), scenarios.parse(doc, 0), start=0.0,
+                 seed=0, real_time=True)
+    assert str(caught.value) == (
+        "Scenario 'faults[0].do' is 'restart', but the simulated modem on line 'line1' (driver "
+        "'v253') has no such switch; it has: drop, unplug, plug_in, stall, garble, loop_break, "
+        "busy_tone, busy_dle, dial_tone, silence, vanish, plugin")
+
+
+def test_a_dial_back_on_an_analog_line_follows_the_network():
+    rig = DialRig("v253")
+    try:
+        busy = rig.person("+441632960078")
+        assert rig.on_loop(lambda: rig.other.offer(busy))   # on a call on the other line
+        rig.execute(c.Dial("gsm", "+441632960078"))
+        wait_until(lambda: rig.seen(ev.DialFailed("gsm", "busy")), "busy")
+        wait_until(lambda: rig.line.idle, "the line idle after the busy dial")
+        rig.execute(c.Dial("gsm", "+441632960099"))       # nobody has this number
+        wait_until(lambda: rig.seen(ev.DialFailed("gsm", "failed")), "unreachable")
+        wait_until(lambda: rig.line.idle, "the line idle after the failed dial")
+
+        person = rig.person("+441632960077")
+        rig.execute(c.Dial("gsm", "+441632960077"))
+        wait_until(lambda: rig.seen(ev.CallAnswered("gsm")), "the dial-back answered", 20)
+        wait_until(lambda: person.line is rig.line, "the person on the line")
+        rig.execute(c.Hangup("gsm"))
+        wait_until(lambda: rig.line.idle and person.line is None, "the line idle again")
+        assert rig.line.model.callees == {}
+    finally:
+        rig.close()
