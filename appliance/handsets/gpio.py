@@ -33,6 +33,7 @@ from appliance.store.schema import DEFAULT_PINS
 
 POLL_S = 0.01
 HOOK_INPUT = "hook_data"
+RING_OE = "ring_oe"          # 74HC595 output enable, active low, pulled up on the board
 PI5_HINT = ("on a Raspberry Pi 5 use the rpi-lgpio shim: sudo apt remove python3-rpi.gpio; "
             "pip install rpi-lgpio")
 
@@ -68,9 +69,10 @@ class GpioHandsetBank(HandsetBank):
         self._post: Post | None = None
         self._timer = None
         self._closed = False
-        self._setup_pins()
-        self._write_ring([0] * CHAIN_BITS)
+        self._setup_pins()                        # ring_oe high: ring outputs off
+        self._write_ring([0] * CHAIN_BITS)        # whatever a crash or power-up left latched
         self._pulse("xp_reset")
+        self._gpio.output(self.pins[RING_OE], 0)  # only now: a known, silent frame is latched
 
     # -- HandsetBank interface -------------------------------------------------------------------
 
@@ -94,7 +96,8 @@ class GpioHandsetBank(HandsetBank):
         self._ringing.clear()
         self._write_ring([0] * CHAIN_BITS)
         self._pulse("xp_reset")
-        self._gpio.cleanup(sorted(self.pins.values()))
+        self._gpio.output(self.pins[RING_OE], 1)
+        self._gpio.cleanup(sorted(self.pins.values()))   # the board's pull-up keeps OE off
 
     # -- state, for the simulator and the self-test -----------------------------------------------
 
@@ -163,7 +166,7 @@ class GpioHandsetBank(HandsetBank):
             if signal == HOOK_INPUT:
                 g.setup(pin, g.IN, pull_up_down=g.PUD_DOWN)   # unplugged chain reads on hook
             else:
-                g.setup(pin, g.OUT, initial=int(signal == "hook_load"))
+                g.setup(pin, g.OUT, initial=int(signal in ("hook_load", RING_OE)))
 
     def _write_ring(self, bits: list[int]) -> None:
         """74HC595: each bit on a rising clock, handset 24's first; then a latch pulse."""

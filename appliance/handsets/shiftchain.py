@@ -55,13 +55,24 @@ def off_hook_from_bits(bits: list[int]) -> set[int]:
 
 # -- MT8816 crosspoints ----------------------------------------------------------------------
 
+# The MT8816 datasheet's truth table: the AX3..AX0 code that selects each column X0-X15. It
+# is not binary: 0110/0111 select X12/X13 and 1000-1101 select X6-X11 (design.md).
+AX_OF_X = (0, 1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 13, 6, 7, 14, 15)
+
+
 @dataclass(frozen=True)
 class Crosspoint:
-    """Where one handset meets one line: chip ``a`` or ``b``, its AX (0-15) and AY (0-7)."""
+    """Where one handset meets one line: chip ``a`` or ``b``, its column X (0-15) and row Y
+    (0-7). ``ax`` is the address code that selects X, by the chip's truth table."""
 
     chip: str
-    ax: int
+    x: int
     ay: int
+
+    @property
+    def ax(self) -> int:
+        """The AX3..AX0 code for column ``x``."""
+        return AX_OF_X[self.x]
 
 
 def crosspoint(handset: int, line_index: int) -> Crosspoint:

@@ -38,6 +38,7 @@ DEFAULT_PINS = {
     "hook_data": 23, "hook_clock": 24, "hook_load": 25,
     "xp_ax0": 5, "xp_ax1": 6, "xp_ax2": 13, "xp_ax3": 19, "xp_ay0": 26, "xp_ay1": 16, "xp_ay2": 20,
     "xp_data": 21, "xp_strobe": 12, "xp_cs_a": 8, "xp_cs_b": 7, "xp_reset": 4,
+    "ring_oe": 18,
 }
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 SERIAL_BAUDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600)

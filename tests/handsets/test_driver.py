@@ -157,12 +157,14 @@ def test_pins_overrides_move_signals_to_other_pins():
     assert not {DEFAULT_PINS["ring_latch"], DEFAULT_PINS["hook_data"]} & set(rig.board.gpio.pins_set_up())
 
 
-def test_a_board_wired_differently_from_the_settings_never_rings():
+def test_a_board_wired_differently_from_the_settings_never_takes_the_drivers_frames():
     rig = Rig()
     board = ReferenceBoard(rig.loop, count=3, pins={"ring_latch": 9})    # latch moved on the board
+    power_up = list(board.ring_chain.latched)
     bank = GpioHandsetBank(board.gpio, rig.settings, rig.loop, rig.loop)  # settings not told
     bank.execute(c.RingHandset(1))
-    assert board.ringing() == set()
+    assert board.ring_chain.latched == power_up       # nothing the driver shifted was latched
+    # (with /OE enabled the power-up garbage now rings: the wiring self-test catches this)
 
 
 def test_an_operator_answers_on_a_burst_after_their_delay():
@@ -183,3 +185,22 @@ def test_any_seeded_bounce_gives_one_event_per_real_move(seed, hold_s):
     rig.switches.put_down(2)
     rig.advance(hold_s)
     assert rig.events() == [ev.HandsetOffHook(2), ev.HandsetOnHook(2)]
+
+
+def test_nothing_rings_at_power_up_and_a_restart_after_a_crash_starts_silent():
+    rig = Rig(count=20)
+    board = ReferenceBoard(rig.loop, count=20, seed=3)
+    assert sum(board.ring_chain.latched) > 0 and board.ringing() == set()   # garbage, held off
+    first = GpioHandsetBank(board.gpio, rig.settings, rig.loop, rig.loop)
+    assert board.ringing() == set() and board.crosspoints() == set()
+    first.execute(c.RingHandset(3))
+    first.execute(c.Bridge("line1", 9))
+    assert board.ringing() == {3} and board.crosspoints() == {(9, 0)}
+    # the process dies: no close(), the pins keep their levels, the relay keeps ringing ...
+    levels = []
+    board.ring_chain.on_latch = lambda outputs: levels.append(sum(outputs))
+    board.gpio.mode = None                    # a new process: RPi.GPIO starts afresh
+    board.gpio.directions.clear()
+    GpioHandsetBank(board.gpio, rig.settings, rig.loop, rig.loop)
+    # ... until the next start holds /OE high, latches a silent frame and opens every crosspoint
+    assert levels[0] == 0 and board.ringing() == set() and board.crosspoints() == set()

@@ -33,6 +33,13 @@ def test_crosspoint_addressing(handset, line, expected):
     assert sc.crosspoint(handset, line) == expected
 
 
+@pytest.mark.parametrize("handset, ax", [(1, 0b0000), (6, 0b0101), (7, 0b1000), (9, 0b1010),
+                                         (12, 0b1101), (13, 0b0110), (14, 0b0111),
+                                         (15, 0b1110), (16, 0b1111), (17, 0b0000)])
+def test_the_ax_code_follows_the_mt8816_truth_table(handset, ax):
+    assert sc.crosspoint(handset, 0).ax == ax       # handset 9 is X8: AX 1010, not 1000
+
+
 @pytest.mark.parametrize("handset, line", [(0, 0), (21, 0), (1, 4), (1, -1)])
 def test_crosspoints_out_of_range_are_refused(handset, line):
     with pytest.raises(ValueError):

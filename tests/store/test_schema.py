@@ -139,7 +139,7 @@ def test_whole_valid_example_with_every_feature():
     doc = with_patch({
         "hours": {"timezone": "Europe/London", "holidays": ["2026-12-25"],
                   "weekly": {"mon": [["09:00", "12:30"], ["13:30", "17:00"]]}},
-        "handsets": {"driver": "gpio", "count": 20, "pins": {"ring_data": 18}},
+        "handsets": {"driver": "gpio", "count": 20, "pins": {"ring_data": 9}},
         "queues": {"sales": {"escalate_to": "support", "escalate_after_s": 300,
                              "callback_offer_after_s": None}},
         "menu": {"root": {"prompt": "menu_main", "timeout_s": 8, "options": {

@@ -7,6 +7,7 @@ against its own idea of it. Chains are modelled as one long register (3 chips x 
 Example::
 
     ring = HC595Chain()
+    ring.oe(0)                          # /OE low: the latched bits reach the pins
     for bit in [1] + [0] * 23:          # handset 24's bit first ...
         ring.ser(bit); ring.srclk(1); ring.srclk(0)
     ring.rclk(1); ring.rclk(0)          # ... latch: output 23 (handset 24) is now high
@@ -16,6 +17,9 @@ from __future__ import annotations
 
 from typing import Callable
 
+# The MT8816 truth table, AX code -> column X (0110 -> X12, 1000 -> X6, ... see design.md).
+X_OF_AX = (0, 1, 2, 3, 4, 5, 12, 13, 6, 7, 8, 9, 10, 11, 14, 15)
+
 
 class HC595Chain:
     """Chained 74HC595s: SER shifts in on a rising SRCLK; outputs change only on a rising RCLK.
@@ -24,12 +28,29 @@ class HC595Chain:
     up at the far end of the chain after ``8 * chips`` clocks.
     """
 
-    def __init__(self, chips: int = 3, on_latch: Callable[[list[int]], None] | None = None):
+    def __init__(self, chips: int = 3, on_latch: Callable[[list[int]], None] | None = None,
+                 power_up: list[int] | None = None):
         self.size = 8 * chips
-        self.register = [0] * self.size
-        self.outputs = [0] * self.size
+        self.register = list(power_up) if power_up else [0] * self.size   # random at power-up
+        self.latched = list(self.register)
         self.on_latch = on_latch
         self._ser = self._srclk = self._rclk = 0
+        self._oe = 1                              # /OE pulled up on the board: outputs off
+
+    @property
+    def outputs(self) -> list[int]:
+        """What the pins drive: the latched bits while /OE is low, nothing while it is high."""
+        return list(self.latched) if not self._oe else [0] * self.size
+
+    def oe(self, level: int) -> None:
+        """/OE, active low: high turns every output off (high impedance, pulled down)."""
+        if int(level) != self._oe:
+            self._oe = int(level)
+            self._changed()
+
+    def _changed(self) -> None:
+        if self.on_latch is not None:
+            self.on_latch(self.outputs)
 
     def ser(self, level: int) -> None:
         """Serial data input of the first chip."""
@@ -44,9 +65,8 @@ class HC595Chain:
     def rclk(self, level: int) -> None:
         """Latch clock: on a rising edge the outputs take the shift register's contents."""
         if level and not self._rclk:
-            self.outputs = list(self.register)
-            if self.on_latch is not None:
-                self.on_latch(list(self.outputs))
+            self.latched = list(self.register)
+            self._changed()
         self._rclk = int(level)
 
 
@@ -90,6 +110,9 @@ class HC165Chain:
 class MT8816:
     """A 16x8 analog crosspoint switch (X0-X15 by AX0-AX3, Y0-Y7 by AY0-AY2).
 
+    AX selects X by the datasheet's truth table, which is not binary: AX 0110 and 0111 are X12
+    and X13, 1000-1101 are X6-X11 (``X_OF_AX``); ``closed`` holds (X, Y) columns and rows.
+
     With CS high, the switch at (AX, AY) takes DATA (1 close, 0 open) when STROBE falls after a
     high pulse; RESET high opens every switch and ignores strobes. Address lines, DATA, STROBE
     and RESET are shared by both chips on the board; CS is each chip's own.
@@ -121,7 +144,7 @@ class MT8816:
     def strobe(self, level: int) -> None:
         """STROBE: the falling edge of a high pulse applies DATA to the addressed switch."""
         if not level and self._strobe and self._cs and not self._reset:
-            self._set(_value(self._ax), _value(self._ay), bool(self._data))
+            self._set(X_OF_AX[_value(self._ax)], _value(self._ay), bool(self._data))
         self._strobe = int(level)
 
     def reset(self, level: int) -> None:

@@ -39,8 +39,10 @@ class FakeRPiGPIO:
     VERSION = "0.7.1 (hwsim fake)"
 
     def __init__(self, sinks: dict[int, Callable[[int], None]] | None = None,
-                 sources: dict[int, Callable[[], int]] | None = None) -> None:
+                 sources: dict[int, Callable[[], int]] | None = None,
+                 pull_ups: dict[int, int] | None = None) -> None:
         self.sinks = dict(sinks or {})
+        self.board_pulls = dict(pull_ups or {})   # pin -> level a resistor on the board holds
         self.sources = dict(sources or {})
         self.mode: int | None = None
         self.warnings = True
@@ -108,6 +110,8 @@ class FakeRPiGPIO:
         for pin in pins:
             self.directions.pop(pin, None)
             self.levels.pop(pin, None)
+            if pin in self.board_pulls and pin in self.sinks:
+                self.sinks[pin](self.board_pulls[pin])     # the board's resistor takes over
         if channel is None:
             self.mode = None
 

@@ -36,11 +36,13 @@ class ReferenceBoard:
         self.phones = {n: DeskPhone(n, random.Random(rng.random())) for n in range(1, count + 1)}
         self.pins = {**DEFAULT_PINS, **(pins or {})}
         self.on_crosspoint: Callable[[int, int, bool], None] | None = None
-        self.ring_chain = HC595Chain(on_latch=self._latched)
+        garbage = [rng.randint(0, 1) for _ in range(CHAIN_BITS)]          # power-up contents
+        self.ring_chain = HC595Chain(on_latch=self._latched, power_up=garbage)
         self.hook_chain = HC165Chain(inputs=self._hook_inputs)
         self.xp = {"a": MT8816(lambda x, y, c: self._switched(x + 1, y, c)),
                    "b": MT8816(lambda x, y, c: self._switched(x + 1 + CHIP_A_HANDSETS, y, c))}
-        self.gpio = FakeRPiGPIO(self._sinks(), {self.pins["hook_data"]: self.hook_chain.qh})
+        self.gpio = FakeRPiGPIO(self._sinks(), {self.pins["hook_data"]: self.hook_chain.qh},
+                                pull_ups={self.pins["ring_oe"]: 1})
 
     # -- what a technician with a meter would see --------------------------------------------------
 
@@ -59,7 +61,8 @@ class ReferenceBoard:
         """Pi output pin -> the chip inputs it drives (shared crosspoint lines go to both)."""
         p, a, b = self.pins, self.xp["a"], self.xp["b"]
         wires = {"ring_data": [self.ring_chain.ser], "ring_clock": [self.ring_chain.srclk],
-                 "ring_latch": [self.ring_chain.rclk], "hook_clock": [self.hook_chain.clk],
+                 "ring_latch": [self.ring_chain.rclk], "ring_oe": [self.ring_chain.oe],
+                 "hook_clock": [self.hook_chain.clk],
                  "hook_load": [self.hook_chain.sh_ld], "xp_data": [a.data, b.data],
                  "xp_strobe": [a.strobe, b.strobe], "xp_reset": [a.reset, b.reset],
                  "xp_cs_a": [a.cs], "xp_cs_b": [b.cs]}
