@@ -75,6 +75,16 @@ class PtyDevice:
             thread.start()
         return self
 
+    def _write(self, data: bytes) -> None:
+        """Bytes to the driver's side of the port; lost if it is closed, as on a real UART."""
+        with self._lock:
+            if not self.pair.is_open:
+                return
+            try:
+                os.write(self.pair.master, data)
+            except OSError:
+                pass                            # nobody reading: the bytes are lost
+
     def stop(self) -> None:
         """Stop serving and close the ptys."""
         self._stop.set()

@@ -153,7 +153,7 @@ def test_a_stalled_command_fails_the_line_once_then_it_resyncs(rig):
     r.wait_event(LineRinging("gsm1", CALLER))
     r.modem.stall()
     r.line.execute(c.AnswerLine("gsm1"))
-    r.wait(lambda: r.count(LineReady) == 2, what="LineReady after the resync")
+    r.wait(lambda: r.count(LineReady) >= 2, what="LineReady after the resync")
     assert r.count(LineFailed) == 1
     assert "got no final result within 1 s" in next(e for e in r.events if isinstance(e, LineFailed)).reason
 
@@ -174,7 +174,7 @@ def test_a_cme_error_fails_the_line_with_its_meaning_then_it_is_back(rig):
     r.wait_event(LineRinging("gsm1", CALLER))
     r.modem.cme(30, times=3)
     r.line.execute(c.AnswerLine("gsm1"))
-    r.wait(lambda: r.count(LineReady) == 2, what="LineReady")
+    r.wait(lambda: r.count(LineReady) >= 2, what="LineReady")
     failed = [e for e in r.events if isinstance(e, LineFailed)]
     assert len(failed) == 1 and "no network service" in failed[0].reason
 
@@ -195,7 +195,7 @@ def test_a_vanished_modem_fails_the_line_once_and_is_ready_after_plug_in(rig):
     time.sleep(0.8)                                     # reopen attempts fail quietly
     assert r.count(LineFailed) == 1
     r.modem.plug_in()
-    r.wait(lambda: r.count(LineReady) == 2, what="LineReady after plug-in")
+    r.wait(lambda: r.count(LineReady) >= 2, what="LineReady after plug-in")
     r.modem.incoming_call(CALLER)
     r.wait(lambda: r.count(LineRinging) == 2, what="a call after plug-in")
 
@@ -205,6 +205,6 @@ def test_a_module_reset_mid_call_fails_the_call_and_reinitialises(rig):
     sent = len(r.modem.received)
     r.modem.echo = True
     r.modem.urc(*r.modem.wire.boot)
-    r.wait(lambda: r.count(LineReady) == 2, what="LineReady after the reset")
+    r.wait(lambda: r.count(LineReady) >= 2, what="LineReady after the reset")
     assert r.count(LineFailed) == 1
     assert {step.command for step in r.line.dialect.steps} <= set(r.modem.received[sent:])

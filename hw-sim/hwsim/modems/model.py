@@ -240,15 +240,6 @@ class ModemModel(PtyDevice):
         data = "".join(f"{eol}{line}{eol}" for line in lines).encode("ascii")
         self._write(data)
 
-    def _write(self, data: bytes) -> None:
-        with self._lock:
-            if not self.pair.is_open:
-                return
-            try:
-                os.write(self.pair.master, data)
-            except OSError:
-                pass                            # nobody reading: a real UART drops it too
-
     def _serve(self) -> None:
         buffer = b""
         while not self._stop.is_set():

@@ -250,15 +250,6 @@ class VoiceModemModel(PtyDevice):
 
     # -- wire -------------------------------------------------------------------------------
 
-    def _write(self, data: bytes) -> None:
-        with self._lock:
-            if not self.pair.is_open:
-                return
-            try:
-                os.write(self.pair.master, data)
-            except OSError:
-                pass                            # nobody reading: the bytes are lost
-
     def _reply(self, *lines: str) -> None:
         self._write("".join(f"\r\n{line}\r\n" for line in lines).encode("ascii"))
 
