@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the suite needs (added as each capability arrives).
-APT_PACKAGES=(python3-venv python3-dev gcc portaudio19-dev chromium libspandsp2 multimon-ng sox espeak-ng asterisk-core-sounds-en-wav asterisk-moh-opsound-wav codec2-examples socat)
+# jackd2 + libasound2-plugins: sound cards that run at real pace without hardware (tests/soundcards).
+APT_PACKAGES=(python3-venv python3-dev gcc portaudio19-dev chromium libspandsp2 multimon-ng sox espeak-ng asterisk-core-sounds-en-wav asterisk-moh-opsound-wav codec2-examples socat jackd2 libasound2-plugins)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -19,7 +20,8 @@ apt_setup() {
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "dev.sh: installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+  # env inside as_root: sudo drops DEBIAN_FRONTEND, and jackd2 asks about realtime priority
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
 python_bin() {

@@ -66,9 +66,14 @@ class StopRing:
 
 @dataclass(frozen=True, slots=True)
 class Bridge:
-    """Connect the audio of ``line`` and ``handset``: caller and operator talk."""
+    """Connect the audio of ``line`` and ``handset``: caller and operator talk.
+
+    ``whisper`` (Play items, in ``language``) is said to the operator alone first, on the
+    service bus, where the board has one: who is calling and how long they waited."""
     line: str
     handset: int
+    whisper: tuple = ()
+    language: str = "en"
 
 
 @dataclass(frozen=True, slots=True)

@@ -204,8 +204,11 @@ def cmd_run(args) -> int:
     engine = Engine(settings, seed=random.randrange(2**31),
                     pending_callbacks=recover(calllog, settings, time.time(), data_dir))
     loop = Loop(engine, RealClock())
-    lines = [build_line(settings, index, loop, data_dir) for index in range(len(settings["lines"]))]
-    bank = build_handsets(settings, loop)
+    board = simulated_board(settings, loop)
+    cards = board.sound_cards() if board is not None else None     # None: the real PyAudio
+    lines = [build_line(settings, index, loop, data_dir, cards)
+             for index in range(len(settings["lines"]))]
+    bank = build_handsets(settings, loop, data_dir, cards, board)
     appliance = Appliance(loop, engine, calllog, data_dir)
     loop.connect(lines=lines, handsets=bank, calllog=appliance.calllog)
     log.info("running: lines %s, %d %s handsets; data in %s",
@@ -267,15 +270,18 @@ class Watchdog:
         systemd.notify("WATCHDOG=1")
 
 
-def build_line(settings: dict, index: int, scheduler, data_dir: Path | None = None):
+def build_line(settings: dict, index: int, scheduler, data_dir: Path | None = None,
+               pyaudio_module=None):
     """The driver for ``settings['lines'][index]`` (validated settings name only drivers this
-    firmware has). A line whose device is missing is still built: it starts out of service."""
+    firmware has). A line whose device is missing is still built: it starts out of service.
+    ``pyaudio_module`` opens its bridge card (None: the real PyAudio)."""
     cfg = settings["lines"][index]
     if cfg["driver"] in GSM_DRIVERS:
-        return _gsm_line(settings, index, scheduler, data_dir)
+        return _gsm_line(settings, index, scheduler, data_dir, pyaudio_module)
     if cfg["driver"] == "v253":
         from appliance.lines.voicemodem import voicemodem_line
-        return voicemodem_line(settings, index, getattr(scheduler, "post", None), data_dir)
+        return voicemodem_line(settings, index, getattr(scheduler, "post", None), data_dir,
+                               pyaudio_module)
     from hwsim.lines import SimLine
     from hwsim.network import Network
     from hwsim.speech import Speech
@@ -286,40 +292,70 @@ def build_line(settings: dict, index: int, scheduler, data_dir: Path | None = No
 GSM_DRIVERS = ("sim800", "sim7600", "ec25")
 
 
-def _gsm_line(settings: dict, index: int, scheduler, data_dir: Path | None):
+def _gsm_line(settings: dict, index: int, scheduler, data_dir: Path | None, pyaudio_module):
     """A SIM800 / SIM7600 / EC25 line (appliance.lines.factory); docs/lines.md."""
     from appliance.lines.factory import gsm_line
-    return gsm_line(settings, index, getattr(scheduler, "post", None), data_dir)
+    return gsm_line(settings, index, getattr(scheduler, "post", None), data_dir, pyaudio_module)
 
 
-def build_handsets(settings: dict, scheduler):
+GPIO_ENV = "IVR_GPIO"          # rpi (default): the real RPi.GPIO; sim: the simulated board
+
+
+def simulated_board(settings: dict, scheduler):
+    """With ``handsets.driver`` gpio and ``IVR_GPIO=sim``: the simulated reference board (its
+    chips, desk phones and sound cards) the drivers are wired to; otherwise None."""
+    board = os.environ.get(GPIO_ENV, "rpi")
+    if board not in ("rpi", "sim"):
+        raise DriverError(f"environment variable {GPIO_ENV} is '{board}': it must be rpi (the "
+                          "real board, the default) or sim (the simulated board)")
+    if settings["handsets"]["driver"] != "gpio" or board != "sim":
+        return None
+    from hwsim.board.reference import ReferenceBoard
+    cfg = settings["handsets"]
+    return ReferenceBoard(scheduler, count=cfg["count"], pins=cfg["pins"],
+                          seed=random.randrange(2**31))
+
+
+def build_handsets(settings: dict, scheduler, data_dir: Path | None = None, pyaudio_module=None,
+                   board=None):
     """The handset bank driver named by ``handsets.driver``: ``sim`` (simulated desks) or
-    ``gpio`` (the reference board through RPi.GPIO; with ``IVR_GPIO=sim``, a simulated board)."""
+    ``gpio`` (the reference board through RPi.GPIO, or ``board``, a simulated one), with the
+    service bus card (``handsets.service_audio``) opened through ``pyaudio_module``."""
     cfg = settings["handsets"]
     if cfg["driver"] == "gpio":
-        return _gpio_handsets(settings, scheduler, os.environ.get(GPIO_ENV, "rpi"))
+        board = board if board is not None else simulated_board(settings, scheduler)
+        if board is not None and pyaudio_module is None:
+            pyaudio_module = board.sound_cards()
+        return _gpio_handsets(settings, scheduler, board, _service_bus(settings, pyaudio_module),
+                              data_dir)
     from hwsim.handsets import SimHandsets
     from hwsim.people.operator import operators_from_settings
     people = operators_from_settings(settings, cfg["sim_talk_s"], random.Random())
     return SimHandsets(scheduler, people, cfg["count"])
 
 
-GPIO_ENV = "IVR_GPIO"          # rpi (default): the real RPi.GPIO; sim: the simulated board
+def _service_bus(settings: dict, pyaudio_module):
+    name = settings["handsets"].get("service_audio")
+    if not name:
+        return None
+    from appliance.audio.soundcard import card_opener
+    from appliance.handsets.service_bus import ServiceBus
+    return ServiceBus(card_opener(name, "handsets.service_audio", pyaudio_module))
 
 
-def _gpio_handsets(settings: dict, scheduler, board: str):
+def _gpio_handsets(settings: dict, scheduler, board, service, data_dir: Path | None):
     """The gpio driver on the real board, or on the simulated one for a demonstration."""
+    from appliance.audio.prompts import PromptLibrary
     from appliance.handsets import gpio
-    if board == "sim":
+    library = PromptLibrary(data_dir=data_dir, default_language=settings["language"])
+    if board is not None:
         from hwsim.board.desks import board_handsets
         from hwsim.people.operator import operators_from_settings
         people = operators_from_settings(settings, settings["handsets"]["sim_talk_s"],
                                          random.Random())
-        return board_handsets(settings, scheduler, people, seed=random.randrange(2**31))
-    if board != "rpi":
-        raise DriverError(f"environment variable {GPIO_ENV} is '{board}': it must be rpi (the "
-                          "real board, the default) or sim (the simulated board)")
-    return gpio.open_bank(gpio.load_rpi_gpio(), settings, scheduler, scheduler)
+        return board_handsets(settings, scheduler, people, board=board, service=service,
+                              library=library)
+    return gpio.open_bank(gpio.load_rpi_gpio(), settings, scheduler, scheduler, service, library)
 
 
 # -- running and stopping ----------------------------------------------------------------------

@@ -87,7 +87,8 @@ class LineHealthReported:
     ``registration`` (home, roaming, searching, denied, not_registered, unknown), ``network``
     (operator name), ``signal_dbm`` and ``bars`` (0-5), ``sim`` (ready, pin, puk, absent,
     failure), ``plan`` (how the line carries calls: "call state by ccinfo, keys by QTONEDET ..."),
-    ``model``, ``last_error``.
+    ``model``, ``last_error``, ``voice`` (why the desk phones cannot hear the line's callers: a
+    bridge or sound card missing or failed; None when all is well).
     """
     line: str
     health: dict[str, Any]

@@ -8,11 +8,17 @@ appliance plays (frames written to a sink). ``LineAudio`` turns the engine's ``P
 length). A module's own DTMF reports (``+DTMF: 5``, V.253 ``<DLE>5``) come in through
 ``module_key`` and feed the same event; a key heard both ways within ``SAME_KEY_S`` counts once.
 
+On a line whose modem paces the audio (the sink is a ``FrameOutbox``), the driver calls
+``exchange(frame)`` for every frame heard and sends back what it returns: the prompt playing,
+mixed with the operator from the line's bridge card (``bridge``, a ``CardBridge``) while the
+engine has a handset bridged. The recording then holds both directions, mixed.
+
 Example::
 
     audio = LineAudio("line1", loop.post, sink, PromptLibrary(data_dir=d), d)
     audio.execute(Play("line1", 7, (("prompt", "greeting"),), "en"))   # from the loop
     audio.hear(frame)                                                   # from the reader thread
+    uplink = audio.exchange(frame)        # a modem-paced line: hear one frame, send one back
 """
 from __future__ import annotations
 
@@ -20,6 +26,8 @@ import threading
 import time
 from pathlib import Path
 from typing import Callable
+
+import numpy as np
 
 from appliance import commands as cmd
 from appliance.audio.dtmf import DtmfReceiver
@@ -36,9 +44,9 @@ class LineAudio:
     and ``module_key`` on the driver's reader thread."""
 
     def __init__(self, line: str, post: Callable, sink, library, data_dir: Path,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, bridge=None):
         self.line, self.post, self.library, self.data_dir = line, post, library, data_dir
-        self.clock = clock
+        self.clock, self.sink, self.bridge = clock, sink, bridge
         self.player = LinePlayer(sink, lambda play_id: post(PromptDone(line, play_id)))
         self.receiver = DtmfReceiver(rate=8000)
         self.vad = VoiceActivity(is_tone=lambda frame: self.receiver.key_down is not None)
@@ -54,7 +62,8 @@ class LineAudio:
         """Carry out an audio command; False for commands that are not about audio."""
         handler = {cmd.Play: self._play, cmd.StopPlayback: self._stop,
                    cmd.StartRecording: self._start_recording,
-                   cmd.StopRecording: self._stop_recording}.get(type(command))
+                   cmd.StopRecording: self._stop_recording,
+                   cmd.Bridge: self._bridge, cmd.Unbridge: self._unbridge}.get(type(command))
         if handler is None:
             return False
         handler(command)
@@ -66,6 +75,18 @@ class LineAudio:
 
     def _stop(self, command: cmd.StopPlayback) -> None:
         self.player.stop()
+
+    def _bridge(self, command: cmd.Bridge) -> None:
+        if self.bridge is not None:
+            self.bridge.connect()
+
+    def _unbridge(self, command: cmd.Unbridge) -> None:
+        self.call_over()
+
+    def call_over(self) -> None:
+        """No operator on the line any more (Unbridge, or the call ended): stop the bridge card."""
+        if self.bridge is not None:
+            self.bridge.disconnect()
 
     def _start_recording(self, command: cmd.StartRecording) -> None:
         path = self.data_dir / command.path
@@ -111,6 +132,13 @@ class LineAudio:
                 path = self._recording.path
                 self.post(RecordingDone(self.line, path, self._close_recorder(), reason))
 
+    def exchange(self, caller: bytes) -> bytes:
+        """A modem-paced line: hear 20 ms of the caller, return the 20 ms to send them (the
+        prompt playing, the operator from the bridge card, mixed; silence when neither)."""
+        operator = self.bridge.exchange(caller) if self.bridge is not None else None
+        self.hear(caller, operator or b"")
+        return mix(self.sink.take(), operator)
+
     def module_key(self, key: str) -> None:
         """A key the module itself detected (its own DTMF report)."""
         self._key(key, "module")
@@ -127,7 +155,20 @@ class LineAudio:
         self.post(DigitPressed(self.line, key))
 
     def close(self) -> None:
-        """The line is going away: stop playing, close any recording."""
+        """The line is going away: stop playing, close any recording and the bridge card."""
         self.player.close()
+        if self.bridge is not None:
+            self.bridge.close()
         with self._lock:
             self._close_recorder()
+
+
+SILENCE = bytes(320)
+
+
+def mix(a: bytes | None, b: bytes | None) -> bytes:
+    """Two 20 ms frames (either may be None) added, saturating; silence when both are None."""
+    if not a or not b:
+        return a or b or SILENCE
+    total = np.frombuffer(a, dtype="<i2").astype(np.int32) + np.frombuffer(b, dtype="<i2")
+    return np.clip(total, -32768, 32767).astype("<i2").tobytes()

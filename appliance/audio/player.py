@@ -4,12 +4,12 @@ One ``LinePlayer`` per line runs its own thread, so the engine never waits for a
 replaces whatever is playing (as the engine's ``Play`` does); ``stop`` silences the line before
 the next frame (barge-in); a looping play (hold music) repeats until replaced or stopped. When a
 non-looping play reaches its end, ``on_done(play_id)`` is called (the line driver posts
-``PromptDone``). The sink is where the frames go: a sound card through pyaudio (``PyAudioSink``)
-or a modem's PCM channel (anything with ``write(frame: bytes)``).
+``PromptDone``). The sink is where the frames go (anything with ``write(frame: bytes)``): a
+``FrameOutbox`` a modem's clock empties, or the sound card of a SIM800 line (``CardPort``).
 
 Example::
 
-    player = LinePlayer(sink=PyAudioSink(device_index=2), on_done=lambda pid: post(PromptDone("line1", pid)))
+    player = LinePlayer(sink=FrameOutbox(), on_done=lambda pid: post(PromptDone("line1", pid)))
     player.play(play_id=7, pcm=render(items, "en"), loop=False)
     player.stop()                                # a key was pressed
 """
@@ -98,47 +98,3 @@ class LinePlayer:
                 return
             self._job = None
         self.on_done(job.play_id)
-
-
-class PyAudioSink:
-    """A sound card's output (the SIM800's analog audio through a USB sound card) via pyaudio."""
-
-    def __init__(self, device_index: int | None = None, pyaudio_module=None):
-        if pyaudio_module is None:
-            import pyaudio as pyaudio_module
-        self._pa = pyaudio_module.PyAudio()
-        self._stream = self._pa.open(format=pyaudio_module.paInt16, channels=1, rate=8000,
-                                     output=True, output_device_index=device_index,
-                                     frames_per_buffer=FRAME_BYTES // 2)
-
-    def write(self, frame: bytes) -> None:
-        """Hand one 20 ms frame to the card."""
-        self._stream.write(frame)
-
-    def close(self) -> None:
-        """Release the card."""
-        self._stream.stop_stream()
-        self._stream.close()
-        self._pa.terminate()
-
-
-class PyAudioSource:
-    """A sound card's input (what the caller says, on an analog-audio module) via pyaudio."""
-
-    def __init__(self, device_index: int | None = None, pyaudio_module=None):
-        if pyaudio_module is None:
-            import pyaudio as pyaudio_module
-        self._pa = pyaudio_module.PyAudio()
-        self._stream = self._pa.open(format=pyaudio_module.paInt16, channels=1, rate=8000,
-                                     input=True, input_device_index=device_index,
-                                     frames_per_buffer=FRAME_BYTES // 2)
-
-    def read_frame(self) -> bytes:
-        """The next 20 ms from the card (blocks until it has arrived)."""
-        return self._stream.read(FRAME_BYTES // 2, exception_on_overflow=False)
-
-    def close(self) -> None:
-        """Release the card."""
-        self._stream.stop_stream()
-        self._stream.close()
-        self._pa.terminate()

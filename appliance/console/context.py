@@ -23,6 +23,7 @@ class Context:
     data_dir: Path
     sim_lines: dict[str, Any] = field(default_factory=dict)
     sim_handsets: Any = None
+    handsets: Any = None            # the handset bank in use (the handset test talks to it)
     started_at: float = 0.0
     started_mono: float = field(default_factory=time.monotonic)
 

@@ -45,7 +45,7 @@ def start(loop, data_dir: Path, settings: dict, lines: list, handsets: Any) -> R
 
     A console that cannot start is logged, never fatal: the phones matter more."""
     sim_lines, sim_bank = simulated(settings, lines, handsets)
-    table = build_table(Context(loop, Path(data_dir), sim_lines, sim_bank))
+    table = build_table(Context(loop, Path(data_dir), sim_lines, sim_bank, handsets=handsets))
     running = Running(_socket(table, Path(data_dir) / SOCKET_NAME), None)
     port = settings["console"]["port"]
     if port is not None:

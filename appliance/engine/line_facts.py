@@ -54,6 +54,9 @@ class LineFacts:
         """What the owner should know about ``line`` now, or None."""
         if line in self.down_reason:
             return f"out of service: {self.down_reason[line]}"
+        voice = self.health.get(line, {}).get("voice")
+        if voice:
+            return f"the desk phones cannot hear callers: {voice}"
         since = self.unregistered_since.get(line)
         if since is not None and now - since >= UNREGISTERED_WARNING_S:
             word = self.health.get(line, {}).get("registration", "unknown")

@@ -119,11 +119,21 @@ def _connect(eng, call: Call) -> None:
         eng.cancel_call_timer(call, kind)
     eng.book.remove(call)
     eng.stop_playback(call)
-    eng.emit(cmd.Bridge(call.line, call.handset))
-    voicemail.start_call_recording(eng, call)
     call.wait_s = eng.now - call.queued_at
+    eng.emit(cmd.Bridge(call.line, call.handset, whisper(call), eng.settings["language"]))
+    voicemail.start_call_recording(eng, call)
     call.hold_s = call.hold_s or 0.0
     call.move(CallState.TALKING)
     call.talk_started_at = eng.now
     eng.count("answered")
     eng.write(call)
+
+
+def whisper(call: Call) -> tuple:
+    """What the operator hears on lifting, before the caller: the queue's name (the owner's
+    recording ``queue_<name>``, skipped where there is none), the caller's number, the wait."""
+    items: list[tuple] = [("prompt", f"queue_{call.queue}")] if call.queue else []
+    if call.caller:
+        items.append(("phone", call.caller))
+    items.append(("wait", round(call.wait_s or 0.0)))
+    return tuple(items)

@@ -19,6 +19,11 @@ Example::
     bank.execute(RingHandset(3))                  # handset 3 rings at settings' cadence
     bank.execute(Bridge("line1", 3))              # line1's audio reaches handset 3
     bank.close()                                  # silent, crosspoints open, pins released
+
+With a service bus (``handsets.service_audio``; ``service_bus.ServiceBus``), a Bridge that
+carries a whisper first joins the handset to row Y4 and says it there; only when it is said
+does the handset move to the line's row (an Unbridge meanwhile cancels that). ``test_handset``
+is the technician's check: a tone, then an echo of what the operator says.
 """
 from __future__ import annotations
 
@@ -28,7 +33,8 @@ from appliance.events import HandsetOffHook
 from appliance.handsets.base import HandsetBank, Post
 from appliance.handsets.hook import HookFilter
 from appliance.handsets.shiftchain import (CHAIN_BITS, Crosspoint, address_bits, crosspoint,
-                                           off_hook_from_bits, ring_bit_on, ring_sequence)
+                                           off_hook_from_bits, ring_bit_on, ring_sequence,
+                                           service_crosspoint)
 from appliance.store.schema import DEFAULT_PINS
 
 POLL_S = 0.01
@@ -57,8 +63,11 @@ def board_pins(overrides: dict[str, int]) -> dict[str, int]:
 class GpioHandsetBank(HandsetBank):
     """Handsets 1..``handsets.count`` on the reference board; see the module docstring."""
 
-    def __init__(self, gpio, settings: dict, clock, scheduler, poll_s: float = POLL_S) -> None:
+    def __init__(self, gpio, settings: dict, clock, scheduler, poll_s: float = POLL_S,
+                 service=None, library=None) -> None:
         cfg = settings["handsets"]
+        self.service, self.library = service, library     # the service bus and its prompts
+        self._whispering: dict[int, c.Bridge] = {}        # handset -> the Bridge it waits for
         self.count, self.cadence, self.poll_s = cfg["count"], cfg["cadence"], poll_s
         self.pins = board_pins(cfg["pins"])
         self.line_ids = [line["id"] for line in settings["lines"]]
@@ -94,6 +103,9 @@ class GpioHandsetBank(HandsetBank):
         if self._timer is not None:
             self._timer.cancel()
         self._ringing.clear()
+        self._whispering.clear()
+        if self.service is not None:
+            self.service.close()
         self._write_ring([0] * CHAIN_BITS)
         self._pulse("xp_reset")
         self._gpio.output(self.pins[RING_OE], 1)
@@ -123,10 +135,62 @@ class GpioHandsetBank(HandsetBank):
             self._refresh_ring(self._clock.now())
 
     def _bridge(self, command: c.Bridge) -> None:
+        xp = self._crosspoint(command)
+        if self.service is None or not command.whisper or self.library is None:
+            self._switch(xp, close=True)
+            return
+        self._whispering[command.handset] = command
+        self._switch(service_crosspoint(command.handset), close=True)
+        self.service.say(self._whisper_pcm(command), on_done=lambda result: (
+            self._scheduler.call_soon(lambda: self._whispered(command))))
+
+    def _whisper_pcm(self, command: c.Bridge) -> bytes:
+        """The whisper's items as audio; a queue with no recorded name is simply not named."""
+        items = [item for item in command.whisper if item[0] != "prompt"
+                 or self.library.find(item[1], command.language) is not None]
+        return self.library.pcm(items, command.language)
+
+    def _whispered(self, command: c.Bridge) -> None:
+        """The whisper is over (or could not be played): the handset joins the caller."""
+        if self._whispering.get(command.handset) is not command or self._closed:
+            return
+        del self._whispering[command.handset]
+        self._switch(service_crosspoint(command.handset), close=False)
         self._switch(self._crosspoint(command), close=True)
 
     def _unbridge(self, command: c.Unbridge) -> None:
+        if self._whispering.pop(command.handset, None) is not None:
+            self._switch(service_crosspoint(command.handset), close=False)
         self._switch(self._crosspoint(command), close=False)
+
+    # -- the technician's handset test ------------------------------------------------------------
+
+    def test_handset(self, handset: int, report, seconds: float = 8.0) -> None:
+        """Join ``handset`` to the service bus, play a tone, then echo what is said into it for
+        ``seconds``; ``report(text)`` gets the verdict on the loop thread."""
+        if not 1 <= handset <= self.count:
+            report(f"handset {handset} is not fitted (handsets.count is {self.count})")
+            return
+        if self.service is None:
+            report(f"handset {handset}: no service bus card (handsets.service_audio) to test with")
+            return
+        xp = service_crosspoint(handset)
+        self._switch(xp, close=True)
+
+        def finished(result: dict) -> None:             # loop thread
+            self._switch(xp, close=False)
+            report(handset_verdict(handset, result))
+
+        def echoed(result: dict) -> None:               # the service bus's thread
+            self._scheduler.call_soon(lambda: finished(result))
+
+        def toned(result: dict) -> None:
+            if result.get("ok"):
+                self.service.echo(seconds, on_done=echoed)
+            else:
+                echoed(result)
+
+        self.service.tone(1.0, on_done=toned)
 
     def _crosspoint(self, command: c.Bridge | c.Unbridge) -> Crosspoint:
         if command.line not in self.line_ids:
@@ -207,10 +271,22 @@ class GpioHandsetBank(HandsetBank):
         self._gpio.output(self.pins[signal], 0)
 
 
-def open_bank(gpio, settings: dict, clock, scheduler) -> GpioHandsetBank:
+def handset_verdict(handset: int, result: dict) -> str:
+    """The handset test's result in a technician's words."""
+    if result.get("error"):
+        return f"handset {handset}: FAILED: {result['error']}"
+    if result.get("ok"):
+        return (f"handset {handset}: OK: tone played, voice heard at {result['heard_dbfs']} dBFS "
+                "and echoed back")
+    return (f"handset {handset}: tone played, but nothing was heard from its microphone: check "
+            "the handset cord and its line card's VX wiring (docs/troubleshooting.md)")
+
+
+def open_bank(gpio, settings: dict, clock, scheduler, service=None,
+              library=None) -> GpioHandsetBank:
     """A GpioHandsetBank, with RPi.GPIO's set-up failures (a Pi 5's) turned into a DriverError."""
     try:
-        return GpioHandsetBank(gpio, settings, clock, scheduler)
+        return GpioHandsetBank(gpio, settings, clock, scheduler, service=service, library=library)
     except RuntimeError as exc:
         raise DriverError(f"the GPIO pins could not be set up: {exc}; {PI5_HINT}") from None
 

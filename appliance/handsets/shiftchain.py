@@ -23,6 +23,7 @@ CHAIN_BITS = 24                     # three 8-bit chips on each chain
 MAX_HANDSETS = 20                   # the MT8816 pair serves 16 + 4 handsets
 CHIP_A_HANDSETS = 16
 MAX_LINES = 4
+SERVICE_ROW = 4                     # Y4: the service bus (whisper, handset test), design.md
 
 # (seconds on, seconds off) pairs, repeated from the start of ringing.
 CADENCES: dict[str, tuple[tuple[float, float], ...]] = {
@@ -83,6 +84,12 @@ def crosspoint(handset: int, line_index: int) -> Crosspoint:
     if handset <= CHIP_A_HANDSETS:
         return Crosspoint("a", handset - 1, line_index)
     return Crosspoint("b", handset - CHIP_A_HANDSETS - 1, line_index)
+
+
+def service_crosspoint(handset: int) -> Crosspoint:
+    """The crosspoint joining ``handset`` to the service bus (row Y4)."""
+    line_one = crosspoint(handset, 0)
+    return Crosspoint(line_one.chip, line_one.x, SERVICE_ROW)
 
 
 def address_bits(value: int, width: int) -> list[int]:

@@ -76,13 +76,15 @@ class GsmLine(Line):
 
     def __init__(self, line_id: str, opener: Callable[[], object], dialect: Dialect,
                  pin: str | None = None, audio=None, pcm=None, *, port_path: str | None = None,
-                 audio_path: str | None = None, setting: str = "lines[?]", timeout_s: float = 2.0,
+                 audio_path: str | None = None, voice: str | None = None,
+                 setting: str = "lines[?]", timeout_s: float = 2.0,
                  dial_timeout_s: float = 20.0, answer_timeout_s: float = 60.0,
                  prompt_length: Callable[[c.Play], float] = prompt_seconds,
                  backoff_s: tuple[float, ...] = BACKOFF_S, health_every_s: float = HEALTH_EVERY_S,
                  clock: Callable[[], float] = time.monotonic):
         self.id, self.dialect, self.pin, self.audio, self.pcm = line_id, dialect, pin, audio, pcm
         self.port_path, self.audio_path, self.setting = port_path, audio_path, setting
+        self.voice = voice                      # where the desk phones' voice goes, if anywhere
         self._opener, self._backoff, self._clock = opener, backoff_s, clock
         self.timeout_s, self.dial_timeout_s = timeout_s, dial_timeout_s
         self.answer_timeout_s, self.health_every_s = answer_timeout_s, health_every_s
@@ -127,7 +129,13 @@ class GsmLine(Line):
             raise DriverError(f"line {self.id}: {self._down_reason or 'out of service'}")
         if isinstance(command, (c.AnswerLine, c.Hangup, c.Dial, c.SendSms)):
             self._inbox.put(command)
-        # Bridge / Unbridge: the voice path to the handsets is switched by the handset bank
+        # Bridge / Unbridge without audio: the handset bank switches the crosspoint, that is all
+
+    def voice_problem(self, problem: str | None) -> None:
+        """The bridge or sound card reports trouble (or that it is fine again): shown with the
+        line's health, so the owner sees why the desk phones hear nothing (any thread)."""
+        self.health = {**self.health, "voice": problem}
+        self._post(LineHealthReported(self.id, dict(self.health)))
 
     def close(self) -> None:
         """Stop the worker and close the ports."""
@@ -257,7 +265,7 @@ class GsmLine(Line):
                                  lambda reason: self._inbox.put(("lost", reason)), self.id)
         self.channel.start()
         if self.pcm is not None:
-            self.pcm.open(self.audio.hear, lambda reason: self._inbox.put(("audio", reason)))
+            self.pcm.open(self.audio, lambda reason: self._inbox.put(("audio", reason)))
 
     def _initialise(self) -> None:
         """Identify, unlock, run the steps, hang up leftovers: then in service."""
@@ -270,7 +278,7 @@ class GsmLine(Line):
         found = plans.run_steps(self._send, steps, self.id)
         plan = plans.settle(self.dialect, found, has_audio=self.pcm is not None)
         if plan != self.plan:
-            log.info("%s", plans.describe(self.id, self.dialect, plan, self.audio_path))
+            log.info("%s", plans.describe(self.id, self.dialect, plan, self.audio_path, self.voice))
         self.plan = plan
         self._hang_up_leftovers()
         self._in_service(model)
@@ -310,7 +318,7 @@ class GsmLine(Line):
         self._down_reason = None
         self._health_at = self._clock()
         self.health = {**self.health, "model": model, "plan": plans.describe(
-            self.id, self.dialect, self.plan, self.audio_path), "last_error": None}
+            self.id, self.dialect, self.plan, self.audio_path, self.voice), "last_error": None}
         self._post(LineReady(self.id))
         self._post(LineHealthReported(self.id, dict(self.health)))
 
@@ -557,6 +565,8 @@ class GsmLine(Line):
         self._dial_deadline = self._poll_at = self._pcm_at = self._pcm_give_up = None
         self._rings = 0
         (self.audio or self._timed).execute(c.StopPlayback(self.id))   # no prompt without a call
+        if self.audio is not None:
+            self.audio.call_over()                                      # nor an operator
         if self._pcm_live:
             self._pcm_live = False
             self._quietly(self.dialect.pcm_stop)

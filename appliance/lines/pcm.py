@@ -1,9 +1,10 @@
 """A module's PCM audio port (SIM7600 USB interface 04, EC25 interface 01): 20 ms frames both ways.
 
-The port carries raw signed 16-bit little-endian mono at 8 kHz: 320 bytes per 20 ms. ``PcmLink``
-reads whole frames on its own thread and hands each to ``on_frame`` (``LineAudio.hear``), and is
-the ``LineAudio`` sink: ``write(frame)`` sends what the caller should hear. The module only
-streams while its PCM switch is on (``AT+CPCMREG=1`` / ``AT+QPCMV=1,0``); the AT side flips it.
+The port carries raw signed 16-bit little-endian mono at 8 kHz: 320 bytes per 20 ms. The
+module's clock paces both ways: ``PcmLink`` reads whole frames on its own thread, hands each to
+``LineAudio.exchange`` and writes back the frame it returns (the prompt playing, the operator
+from the bridge card), one for one. The module only streams while its PCM switch is on
+(``AT+CPCMREG=1`` / ``AT+QPCMV=1,0``); the AT side flips it.
 
 A port that fails (read error, vanished, or an uplink the module stops taking: the known
 SIM7600 "half-dead audio port") is reported once through ``on_fail``; the line driver decides
@@ -12,8 +13,8 @@ what to do (end the call, restart the module) and reopens the link with ``open``
 Example::
 
     link = PcmLink(opener("/dev/ttyUSB4", 115200, write_timeout=0.5))
-    audio = LineAudio("line1", loop.post, link, PromptLibrary(), data_dir)
-    link.open(audio.hear, on_fail=print)
+    audio = LineAudio("line1", loop.post, FrameOutbox(), PromptLibrary(), data_dir)
+    link.open(audio, on_fail=print)
 """
 from __future__ import annotations
 
@@ -36,17 +37,16 @@ class PcmLink:
         self._write_lock = threading.RLock()   # write() reports failures while holding it
         self._on_fail: Callable[[str], None] = lambda reason: None
 
-    def open(self, on_frame: Callable[[bytes], None],
-             on_fail: Callable[[str], None] = lambda reason: None) -> None:
-        """Open the port (raises OSError if it cannot) and hand every whole frame read to
-        ``on_frame`` on a reader thread."""
+    def open(self, audio, on_fail: Callable[[str], None] = lambda reason: None) -> None:
+        """Open the port (raises OSError if it cannot); on a reader thread, hand every whole
+        frame read to ``audio.exchange`` and send the frame it returns."""
         self.close()
         port = self._opener()
         with self._write_lock:
             self._generation += 1
             self.port, self._on_fail = port, on_fail
             generation = self._generation
-        threading.Thread(target=self._read_forever, args=(port, generation, on_frame),
+        threading.Thread(target=self._read_forever, args=(port, generation, audio.exchange),
                          daemon=True, name=f"pcm-{self.name}").start()
 
     def write(self, frame: bytes) -> None:
@@ -71,14 +71,14 @@ class PcmLink:
             except (OSError, ValueError):
                 pass
 
-    def _read_forever(self, port, generation: int, on_frame: Callable[[bytes], None]) -> None:
+    def _read_forever(self, port, generation: int, exchange: Callable[[bytes], bytes]) -> None:
         """The reader thread: any error ends it with a report, never quietly."""
         buffer = b""
         try:
             while generation == self._generation:
                 buffer += port.read(FRAME_BYTES - len(buffer))
                 if len(buffer) == FRAME_BYTES:
-                    on_frame(buffer)
+                    self.write(exchange(buffer))
                     buffer = b""
         except (OSError, TypeError, AttributeError, ValueError) as exc:
             if generation == self._generation:

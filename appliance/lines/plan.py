@@ -59,12 +59,16 @@ def settle(dialect: Dialect, plan: dict[str, str], has_audio: bool) -> dict[str,
     return final
 
 
-def describe(line: str, dialect: Dialect, plan: dict[str, str], audio_port: str | None = None) -> str:
-    """One log line: ``line2 ec25: call state by ccinfo, keys by QTONEDET, audio ...``."""
+def describe(line: str, dialect: Dialect, plan: dict[str, str], audio_port: str | None = None,
+             voice: str | None = None) -> str:
+    """One log line: ``line2 ec25: call state by ccinfo, keys by QTONEDET, audio ... on
+    /dev/ivr-line2-audio, desk phones through bridge card 'USB Audio: line2'``."""
     parts = [f"{feature} {'by ' if feature in ('call state', 'keys') else ''}{value}"
              for feature, value in plan.items()]
-    where = f" on {audio_port}" if audio_port and plan.get("audio", "").startswith(("CPCMREG", "QPCMV")) else ""
-    return f"{line} {dialect.name}: {', '.join(parts)}{where}"
+    pcm = plan.get("audio", "").startswith(("CPCMREG", "QPCMV"))
+    where = f" on {audio_port}" if audio_port and pcm else ""
+    desks = f", desk phones through {voice}" if voice else ""
+    return f"{line} {dialect.name}: {', '.join(parts)}{where}{desks}"
 
 
 def polls_calls(plan: dict[str, str]) -> bool:

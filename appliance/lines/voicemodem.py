@@ -44,6 +44,7 @@ import numpy as np
 
 from appliance import commands as c
 from appliance.audio.line_audio import LineAudio
+from appliance.audio.outbox import FrameOutbox
 from appliance.audio.progress import ProgressDetector
 from appliance.audio.vad import VoiceActivity
 from appliance.errors import AtTimeout, CommandRejected, DriverError, ModemError
@@ -160,40 +161,6 @@ def _text_line(raw: bytes) -> str | None:
     return line if line.isprintable() else None
 
 
-class _Outbox:
-    """``LineAudio``'s sink: the 20 ms frames its player writes, until the port thread sends
-    them. Holds at most ``limit`` frames (the oldest go first) so a stalled stream adds no delay."""
-
-    def __init__(self, limit: int = 25):
-        self._frames: deque[bytes] = deque(maxlen=limit)
-        self._lock = threading.Lock()
-
-    def write(self, frame: bytes) -> None:
-        """One frame of s16le 8 kHz from the player (its thread)."""
-        with self._lock:
-            self._frames.append(frame)
-
-    def take(self) -> bytes | None:
-        """The oldest frame, or None."""
-        with self._lock:
-            return self._frames.popleft() if self._frames else None
-
-    def take_all(self) -> list[bytes]:
-        """Every frame waiting."""
-        with self._lock:
-            frames = list(self._frames)
-            self._frames.clear()
-        return frames
-
-    def clear(self) -> None:
-        """Drop what waits (barge-in, or no call to send it to)."""
-        with self._lock:
-            self._frames.clear()
-
-    def __len__(self) -> int:
-        return len(self._frames)
-
-
 @dataclass
 class _Dialling:
     """A dial-back in progress."""
@@ -219,7 +186,7 @@ class VoiceModemLine(Line):
                  answer_timeout_s: float = 30.0, backoff_s: tuple[float, ...] = BACKOFF_S,
                  poll_s: float = 30.0, silence_s: float = 6.0, ring_gone_s: float = 8.0,
                  ringback_period_s: float = 6.0, ringback_gone_s: float = 6.0,
-                 listen_every_s: float = 4.0, listen_s: float = 2.6):
+                 listen_every_s: float = 4.0, listen_s: float = 2.6, bridge=None):
         self.id = line_id
         self._opener, self._post = opener, post
         self.port_path, self.setting = port_path, setting
@@ -231,12 +198,16 @@ class VoiceModemLine(Line):
         self.plan = self.model = self.compression = None
         self.caller_id: bool | None = None
         self.full_duplex: bool | None = None
-        self._outbox = _Outbox()
+        self._outbox = FrameOutbox()
         if library is None:
             from appliance.audio.prompts import PromptLibrary
             library = PromptLibrary(data_dir=data_dir)
         self.audio = LineAudio(line_id, self._emit, self._outbox, library,
-                               Path(data_dir) if data_dir else Path("."))
+                               Path(data_dir) if data_dir else Path("."), bridge=bridge)
+        self._card_problem: str | None = None   # why the desk phones cannot hear callers:
+        self._duplex_problem: str | None = None  # the card, or a modem that cannot be bridged
+        if bridge is not None:
+            bridge.on_problem = self.voice_problem
         self._jobs: queue.Queue = queue.Queue()
         self._todo: deque[Callable[[], None]] = deque()
         self._closing = threading.Event()
@@ -277,8 +248,8 @@ class VoiceModemLine(Line):
             self._jobs.put(self._hangup)
         elif isinstance(command, c.Dial):
             self._queue_dial(command.number)
-        else:                   # Bridge / Unbridge: the voice path to handsets comes later
-            log.debug("line %s: %s ignored (the stream keeps going)", self.id, command)
+        else:
+            log.debug("line %s: %s ignored", self.id, command)
 
     def close(self) -> None:
         """Stop the port thread (on hook if a call is up) and the audio."""
@@ -510,7 +481,10 @@ class VoiceModemLine(Line):
     def _hear(self, samples: np.ndarray) -> None:
         """20 ms of the far end: to LineAudio, to supervision; in full duplex, one frame back."""
         frame = samples.astype("<i2").tobytes()
-        self.audio.hear(frame)
+        if self._stream == "duplex":         # one frame back for every frame heard
+            self._send_frame(self.audio.exchange(frame))
+        else:
+            self.audio.hear(frame)
         found = self._ear.feed(samples)
         if self.state == S.CONNECTED:
             for kind in found:
@@ -518,13 +492,10 @@ class VoiceModemLine(Line):
                     self._far_end_gone(f"{HEARD_SIGNALS[kind]} heard on the line")
         elif self.state == S.DIALLING and self._dialling is not None:
             self._dial_frame(found, frame)
-        if self._stream == "duplex":
-            self._send_frame(self._outbox.take())
 
-    def _send_frame(self, frame: bytes | None) -> None:
-        """One outgoing frame (silence when nothing plays): the modem's clock paces it."""
-        pcm = np.frombuffer(frame, dtype="<i2") if frame else np.zeros(FRAME, dtype=np.int16)
-        self._wire.write(shield(self.compression.encode(pcm)))
+    def _send_frame(self, frame: bytes) -> None:
+        """One outgoing frame: the modem's clock paces it."""
+        self._wire.write(shield(self.compression.encode(np.frombuffer(frame, dtype="<i2"))))
 
     # -- commands to the modem (port thread) --------------------------------------------------
 
@@ -623,6 +594,11 @@ class VoiceModemLine(Line):
     def _describe_plan(self) -> None:
         plan = (f"audio {self.compression.label}, caller ID {'on' if self.caller_id else 'off'}, "
                 f"full duplex {'yes' if self.full_duplex else 'no'}")
+        if self.audio.bridge is not None:
+            plan += f", desk phones through bridge card '{self.audio.bridge.name}'"
+            if not self.full_duplex:
+                self._duplex_problem = ("the modem has no full duplex (AT+VTR), so it cannot be bridged "
+                               "to a desk phone; docs/v253.md lists modems that can")
         if plan != self.plan:
             log.info("%s v253: %s (%s)", self.id, plan, self.model or "model unknown")
         self.plan = plan
@@ -638,10 +614,16 @@ class VoiceModemLine(Line):
     def _report_health(self) -> None:
         health = {"registration": None, "network": None, "signal_dbm": None, "bars": None,
                   "sim": None, "plan": self.plan, "model": self.model,
-                  "last_error": self._last_error}
+                  "last_error": self._last_error,
+                  "voice": self._card_problem or self._duplex_problem}
         if health != self._health:
             self._health = dict(health)
             self._emit(LineHealthReported(self.id, health))
+
+    def voice_problem(self, problem: str | None) -> None:
+        """The bridge card reports trouble, or that it is fine again (any thread)."""
+        self._card_problem = problem
+        self._report_health()
 
     # -- failures -----------------------------------------------------------------------------
 
@@ -837,6 +819,7 @@ class VoiceModemLine(Line):
         log.info("line %s: on hook", self.id)
 
     def _reset_call(self) -> None:
+        self.audio.call_over()                  # no operator without a call
         self._rings, self._cid, self._last_ring = 0, {}, 0.0
         self._cid_settle: float | None = None
         self._dialling: _Dialling | None = None
@@ -955,14 +938,22 @@ class VoiceModemLine(Line):
 
 # -- the factory ----------------------------------------------------------------------------------
 
-def voicemodem_line(settings: dict, index: int, post, data_dir) -> VoiceModemLine:
+def voicemodem_line(settings: dict, index: int, post, data_dir,
+                    pyaudio_module=None) -> VoiceModemLine:
     """``settings['lines'][index]`` (keys id, driver ``v253``, port, baud) as a VoiceModemLine.
 
     A missing port is not an error here: the line starts out of service, posts LineFailed
     with the reason and keeps trying to open the port (docs/v253.md)."""
     cfg = settings["lines"][index]
     answer_timeout_s = settings.get("callbacks", {}).get("answer_timeout_s", 30.0)
+    bridge = None
+    if cfg.get("bridge_audio"):
+        from appliance.audio.bridge import BLOCK, CardBridge
+        from appliance.audio.soundcard import card_opener
+        bridge = CardBridge(card_opener(cfg["bridge_audio"], f"lines[{index}].bridge_audio",
+                                        pyaudio_module, block=BLOCK), cfg["id"],
+                            name=cfg["bridge_audio"])
     return VoiceModemLine(cfg["id"], opener(cfg["port"], cfg.get("baud") or 115200),
                           data_dir=Path(data_dir) if data_dir else None, post=post,
                           port_path=cfg["port"], setting=f"lines[{index}].port",
-                          answer_timeout_s=answer_timeout_s)
+                          answer_timeout_s=answer_timeout_s, bridge=bridge)

@@ -46,9 +46,25 @@ SERIAL_BAUDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460
 
 # ---- checks of single values that need more than a type and bounds -----------------------------
 
-def _line_port(line: dict, path: str) -> dict:
+def _finish_line(line: dict, path: str) -> dict:
+    """A line needs its AT port; ``sound_card`` is the older name of a sim800's ``bridge_audio``.
+
+    On a sim800 the value moves to ``bridge_audio`` and ``sound_card`` becomes null, so that an
+    export shows the card under one name only and editing ``bridge_audio`` later cannot clash
+    with a stale ``sound_card``. Two different values under the two names are refused (no file
+    written before ``bridge_audio`` existed can hold both). On other drivers ``sound_card`` is
+    kept as given here: older firmware accepted it there, unused, and loading must not refuse it;
+    saving refuses it (``_check_sound_card``).
+    """
     if line["driver"] != "sim" and line["port"] is None:
         fail(join(path, "port"), f"is required for driver '{line['driver']}' (the AT command port)")
+    old, card = line["sound_card"], line["bridge_audio"]
+    if old is not None and card is not None and old != card:
+        fail(join(path, "sound_card"), f"is {shown(old)} but {join(path, 'bridge_audio')} is "
+                                       f"{shown(card)}: sound_card is the older name of "
+                                       "bridge_audio; give the card once, as bridge_audio")
+    if line["driver"] == "sim800" and old is not None:
+        line = {**line, "bridge_audio": old, "sound_card": None}
     return line
 
 
@@ -141,10 +157,14 @@ LINE = Record({
     "port": Text(None, "AT command serial device, e.g. /dev/ttyUSB2 (required unless driver is sim)",
                  nullable=True),
     "audio_port": Text(None, "PCM audio serial device, for sim7600 and ec25", nullable=True),
-    "sound_card": Text(None, "audio device for modules with analog audio (sim800)", nullable=True),
+    "bridge_audio": Text(None, "audio device wired to this line's crosspoint row (a PortAudio "
+                         "device name or a unique part of it); on a sim800 also the line's own "
+                         "audio (docs/wiring.md, Bridge sound cards)", nullable=True),
+    "sound_card": Text(None, "older name of bridge_audio, sim800 lines only (its value moves to "
+                       "bridge_audio)", nullable=True),
     "pin": Text(None, "the SIM card's PIN, if it has one", nullable=True),
     "baud": Int(115200, "serial speed of port", low=1200, high=4000000),
-}, finish=_line_port)
+}, finish=_finish_line)
 
 OPERATOR = Record({
     "id": Text(REQUIRED, "the operator's name in call records and reports", NAME),
@@ -266,6 +286,9 @@ TOP = Record({
                       "board signals moved to other BCM pins (defaults: Board pins, below)",
                       noun="pins", keys=tuple(DEFAULT_PINS), key_noun="signal"),
         "cadence": Choice("us", ("us", "uk"), "ring cadence: us 2 s on / 4 s off; uk 0.4/0.2/0.4/2.0"),
+        "service_audio": Text(None, "audio device wired to the crosspoint's service bus (row "
+                              "Y4): operator whisper, hold/transfer prompt, handset tests (null: "
+                              "none of these; calls still connect)", nullable=True),
         "sim_answer_after_s": Number(4.0, "with driver sim: seconds before an operator answers",
                                      low=0, high=120),
         "sim_talk_s": Number(60.0, "with driver sim: seconds an operator talks", low=1, high=7200),
@@ -377,7 +400,75 @@ def _check_fits(template: str, names: set[str], hours: dict, language: str,
                        f"number, time and opening hours: {exc}")
 
 
+# ---- the voice path (design.md, "The voice path"): strict checks, on save and import only -------
+
+SERVICE_ROW = 4                      # crosspoint row Y4 is the service bus; lines are Y0-Y3
+PCM_DRIVERS = ("sim7600", "ec25")    # audio on a second port (audio_port), not on the row itself
+
+
+def _check_sound_card(doc: dict) -> None:
+    """``sound_card`` names a sim800's card only; older firmware let it stand (unused) elsewhere."""
+    for index, line in enumerate(doc["lines"]):
+        if line["driver"] != "sim800" and line["sound_card"] is not None:
+            fail(join(join("lines", index), "sound_card"),
+                 f"is only for a sim800 line; on a {line['driver']} line name the sound card "
+                 f"wired to its crosspoint row (Y{index}) in lines[{index}].bridge_audio")
+
+
+def _check_bridge_cards(doc: dict) -> None:
+    """With handsets on the board, a line whose voice cannot reach its crosspoint row without a
+    bridge card must name one; the message says what to wire. (Handsets sim: nothing to wire.)"""
+    if doc["handsets"]["driver"] != "gpio":
+        return
+    for index, line in enumerate(doc["lines"]):
+        driver, path = line["driver"], join("lines", index)
+        if line["bridge_audio"] is not None:
+            continue
+        who = f"so {path} ('{line['id']}', {driver}) has no bridge card: with handsets on the " \
+              "board (handsets.driver gpio)"
+        wire = f"wire one (docs/wiring.md, 'Bridge sound cards') and name it in {path}.bridge_audio"
+        if driver == "v253" or (driver in PCM_DRIVERS and line["audio_port"] is not None):
+            fail(join(path, "bridge_audio"),
+                 f"is not set, {who} its caller can only be heard through a USB sound card "
+                 f"wired to crosspoint row Y{index}; {wire}")
+        if driver == "sim800":
+            fail(join(path, "bridge_audio"),
+                 f"is not set, {who} the module's own audio is on crosspoint row Y{index}, but "
+                 "prompts, in-band keys and recordings need a USB sound card wired to that row "
+                 f"too; {wire} (or in its older name, {path}.sound_card)")
+
+
+def _check_one_card_per_row(doc: dict) -> None:
+    """One sound card channel is one row: no card named for two lines, or for a line and the
+    service bus. Names are compared ignoring case and surrounding spaces (the card lookup falls
+    back to ignoring case); different pieces of one card's name cannot be told apart here."""
+    rows: dict[str, int] = {}
+    for index, line in enumerate(doc["lines"]):
+        name = line["bridge_audio"]
+        if name is None:
+            continue
+        key = name.strip().casefold()
+        if key in rows:
+            other = rows[key]
+            fail(join(join("lines", index), "bridge_audio"),
+                 f"names {shown(name)}, the same sound card as lines[{other}].bridge_audio: one "
+                 f"card channel cannot be two crosspoint rows (Y{other} and Y{index}); give each "
+                 "line its own card (docs/wiring.md, 'Bridge sound cards')")
+        rows[key] = index
+    service = doc["handsets"]["service_audio"]
+    if service is not None and service.strip().casefold() in rows:
+        other = rows[service.strip().casefold()]
+        fail(join("handsets", "service_audio"),
+             f"names {shown(service)}, the same sound card as lines[{other}].bridge_audio: one "
+             f"card channel cannot be the service bus (row Y{SERVICE_ROW}) and line row Y{other}; "
+             "wire a card of its own to the service bus (docs/wiring.md, 'Bridge sound cards')")
+
+
 CROSS_CHECKS = (_check_operators, _check_escalation, _check_menu, _check_sms)
+# Run only on save and import (``validate`` given ``prompts``), never on load: settings written by
+# older firmware lack the voice path's keys, and the appliance must still start with them (the
+# line drivers then warn that the line has no voice to the desks).
+STRICT_CHECKS = (_check_sound_card, _check_bridge_cards, _check_one_card_per_row)
 # settings outside the menu that name a prompt: (section, field)
 PROMPT_SETTINGS = (("hours", "closed_prompt"), ("recording", "notice_prompt"), ("voicemail", "prompt"))
 
@@ -419,10 +510,15 @@ def validate(doc: Any, prompts: Collection[str] | None = None) -> dict:
     """The full normalised settings, or SettingsError naming the first key that is wrong.
 
     Missing keys are filled from the defaults (a queue given as ``{}`` gets every default);
-    unknown keys are errors. ``doc`` itself is never modified. With ``prompts`` (the keys that
-    exist: ``appliance.audio.prompts.known_keys(data_dir)``), a setting naming another prompt is
-    refused; saving and importing pass it, loading does not, so that settings stay readable even
-    if an uploaded prompt is deleted (the prompt library then falls back, see docs/prompts.md).
+    unknown keys are errors. ``doc`` itself is never modified.
+
+    Passing ``prompts`` (the keys that exist: ``appliance.audio.prompts.known_keys(data_dir)``)
+    makes the check *strict*, as saving and importing do: a setting naming another prompt is
+    refused, and so are the ``STRICT_CHECKS`` (a line that could not carry voice to the board's
+    handsets, one sound card named for two crosspoint rows, ``sound_card`` off a sim800). Loading
+    passes no ``prompts``, so that settings stay readable even if an uploaded prompt is deleted
+    (the prompt library then falls back, see docs/prompts.md), and settings from older firmware,
+    which know no bridge cards, still start the appliance.
     """
     if not isinstance(doc, dict):
         raise SettingsError(f"Settings must be one JSON object (got {shown(doc)})")
@@ -430,6 +526,8 @@ def validate(doc: Any, prompts: Collection[str] | None = None) -> dict:
     for rule in CROSS_CHECKS:
         rule(normal)
     if prompts is not None:
+        for rule in STRICT_CHECKS:
+            rule(normal)
         check_prompt_refs(normal, prompts)
     return normal
 

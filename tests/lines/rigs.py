@@ -10,6 +10,7 @@ from pathlib import Path
 
 from appliance import commands as c
 from appliance.audio.line_audio import LineAudio
+from appliance.audio.outbox import FrameOutbox
 from appliance.audio.prompts import PromptLibrary
 from appliance.events import LineReady, LineRinging
 from appliance.lines.dialects import DIALECTS
@@ -47,7 +48,7 @@ class Rig:
             link = PcmLink(lambda: serial.Serial(str(self.modem.audio_path), 115200,
                                                  timeout=0.05, write_timeout=0.5))
             folder = Path(self.modem.path).parent
-            options.update(pcm=link, audio=LineAudio(line_id, self.events.append, link,
+            options.update(pcm=link, audio=LineAudio(line_id, self.events.append, FrameOutbox(),
                                                      PromptLibrary(data_dir=folder), folder))
         options.update(line)
         self.line = GsmLine(line_id, lambda: serial.Serial(str(self.modem.path), 115200,

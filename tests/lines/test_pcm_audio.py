@@ -10,6 +10,7 @@ import serial
 
 from appliance import commands as c
 from appliance.audio.line_audio import LineAudio
+from appliance.audio.outbox import FrameOutbox
 from appliance.audio.prompts import PromptLibrary
 from appliance.audio.tones import dtmf_sequence
 from appliance.events import DigitPressed, LineReady, LineRinging, PromptDone
@@ -33,7 +34,8 @@ def call(request, tmp_path):
     modem = simulated(request.param, path=tmp_path / "modem")
     events = []
     link = PcmLink(lambda: serial.Serial(str(modem.audio_path), 115200, timeout=0.05))
-    audio = LineAudio("gsm1", events.append, link, PromptLibrary(data_dir=tmp_path), tmp_path)
+    audio = LineAudio("gsm1", events.append, FrameOutbox(), PromptLibrary(data_dir=tmp_path),
+                      tmp_path)
     line = GsmLine("gsm1", lambda: serial.Serial(str(modem.path), 115200, timeout=0.05),
                    DIALECTS[request.param], audio=audio, pcm=link, timeout_s=1.0)
     line.start(events.append)

@@ -22,10 +22,10 @@ SPEC_DEFAULTS = {
     "version": 1,
     "language": "en",
     "lines": [{"id": "line1", "driver": "sim", "port": None, "audio_port": None,
-               "sound_card": None, "pin": None, "baud": 115200}],
+               "bridge_audio": None, "sound_card": None, "pin": None, "baud": 115200}],
     "web": {"host": "0.0.0.0", "port": 8080},
     "console": {"port": None, "baud": 115200},
-    "handsets": {"driver": "sim", "count": 3, "pins": {}, "cadence": "us",
+    "handsets": {"driver": "sim", "count": 3, "pins": {}, "cadence": "us", "service_audio": None,
                  "sim_answer_after_s": 4.0, "sim_talk_s": 60.0},
     "operators": [
         {"id": "ann", "name": "Ann", "handset": 1, "queues": ["sales", "support"],
@@ -131,8 +131,8 @@ def test_partial_operator_and_line_are_completed():
     assert doc["operators"] == [{"id": "dan", "name": "dan", "handset": 2, "queues": ["support"],
                                  "enabled": True, "paused": False}]
     assert doc["lines"][0] == {"id": "gsm", "driver": "sim7600", "port": "/dev/ttyUSB2",
-                               "audio_port": None, "sound_card": None, "pin": None,
-                               "baud": 115200}
+                               "audio_port": None, "bridge_audio": None, "sound_card": None,
+                               "pin": None, "baud": 115200}
 
 
 def test_whole_valid_example_with_every_feature():

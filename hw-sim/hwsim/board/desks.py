@@ -146,12 +146,16 @@ class BoardHandsets(HandsetBank):
         return self.desks.idle() and not self.bank.off_hook()
 
 
-def board_handsets(settings: dict, scheduler, operators, seed: int = 0) -> BoardHandsets:
-    """The gpio driver on a simulated reference board with ``operators`` at its phones.
+def board_handsets(settings: dict, scheduler, operators, seed: int = 0, board=None,
+                   service=None, library=None) -> BoardHandsets:
+    """The gpio driver on a simulated reference board (``board``, or a new one) with
+    ``operators`` at its phones, and the service bus (``service``, its prompts ``library``).
 
     ``scheduler`` is the loop (it has ``now``, ``call_later``); the board's clock is the loop's.
     """
     cfg = settings["handsets"]
-    board = ReferenceBoard(scheduler, count=cfg["count"], pins=cfg["pins"], seed=seed)
-    bank = GpioHandsetBank(board.gpio, settings, clock=scheduler, scheduler=scheduler)
+    if board is None:
+        board = ReferenceBoard(scheduler, count=cfg["count"], pins=cfg["pins"], seed=seed)
+    bank = GpioHandsetBank(board.gpio, settings, clock=scheduler, scheduler=scheduler,
+                           service=service, library=library)
     return BoardHandsets(bank, Desks(board, scheduler, operators, cfg["cadence"]))

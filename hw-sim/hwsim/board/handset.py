@@ -6,22 +6,36 @@ them. The hook switch bounces for a few milliseconds on every lift and put-down 
 real contacts do, so the driver's debouncing is exercised; ``off_hook_raw(now)`` is what the
 74HC165 sees. ``lines`` holds the line indices whose crosspoint to this phone is closed.
 
+The handset has a mouth and an ear on the voice bus of every row it is switched to (see
+``hwsim.board.voice``), both indexed by monotonic time rather than consumed, so a test can say
+what the operator says from a given instant and later look at what reached the ear, when:
+``say(pcm, at)`` and ``mouth(t0, n)``; ``ear`` holds ``(t0, block)`` as the buses deliver them
+(silent blocks left out, the last ``EAR_KEEP_S`` kept) and ``heard(since)`` lays them out.
+
 Example::
 
     phone = DeskPhone(3, random.Random(0))
     phone.lift(now=10.0)
     phone.off_hook_raw(10.001)     # may still read on hook: the contact is bouncing
     phone.off_hook_raw(10.05)      # True
+    phone.say(hello_pcm, at=time.monotonic())
+    start, samples = phone.heard(since=t)      # what reached the ear since t, gaps as silence
 """
 from __future__ import annotations
 
 import bisect
+import collections
 import random
+import threading
 from typing import Callable
+
+import numpy as np
 
 RING_GAP_S = 1.0           # silence longer than this between bursts starts a new ring
 BOUNCE_S = 0.012           # contacts settle within 12 ms
 FLASH_DOWN_S = 0.3         # a hook flash keeps the handset down this long
+VOICE_RATE = 8000          # the voice buses' sample rate
+EAR_KEEP_S = 120.0         # the ear remembers this much (and the mouth what was said this recently)
 
 
 class DeskPhone:
@@ -37,6 +51,9 @@ class DeskPhone:
         self.on_ring: Callable[[DeskPhone, bool, float], None] | None = None
         self._times: list[float] = [float("-inf")]
         self._states: list[bool] = [False]
+        self.ear: collections.deque[tuple[float, np.ndarray]] = collections.deque()
+        self._speech: list[tuple[int, np.ndarray]] = []      # (first grid sample, samples)
+        self._voice_lock = threading.Lock()
 
     # -- ringer -----------------------------------------------------------------------------------
 
@@ -98,3 +115,59 @@ class DeskPhone:
         """Drop moves older than a second before ``at`` (the last one before it stays)."""
         keep = max(0, bisect.bisect_right(self._times, at - 1.0) - 1)
         del self._times[:keep], self._states[:keep]
+
+    # -- handset audio ----------------------------------------------------------------------------
+
+    def say(self, pcm, at: float) -> None:
+        """The operator says ``pcm`` (8 kHz s16le bytes or int16 samples) from monotonic ``at``."""
+        samples = np.frombuffer(pcm, dtype="<i2").astype(np.int16) \
+            if isinstance(pcm, (bytes, bytearray, memoryview)) else np.asarray(pcm, dtype=np.int16)
+        start = _index(at)
+        with self._voice_lock:
+            keep_from = start - int(EAR_KEEP_S * VOICE_RATE)
+            self._speech = [(i, x) for i, x in self._speech if i + len(x) > keep_from]
+            self._speech.append((start, samples.copy()))
+
+    def mouth(self, t0: float, n: int) -> np.ndarray:
+        """What the microphone gives for ``n`` samples from ``t0``: silence outside what was said."""
+        i0 = _index(t0)
+        out = np.zeros(n, dtype=np.int32)
+        with self._voice_lock:
+            speech = list(self._speech)
+        for start, samples in speech:
+            lo, hi = max(i0, start), min(i0 + n, start + len(samples))
+            if hi > lo:
+                out[lo - i0:hi - i0] += samples[lo - start:hi - start]
+        return np.clip(out, -32768, 32767).astype(np.int16)
+
+    def sample(self, t0: float, n: int) -> np.ndarray:
+        """The voice bus's word for the mouth (a talking part)."""
+        return self.mouth(t0, n)
+
+    def hear(self, t0: float, block: np.ndarray) -> None:
+        """A voice bus delivers ``block`` to the earpiece from ``t0`` (a listening part)."""
+        if not np.any(block):
+            return                                  # silence: heard() fills it in anyway
+        with self._voice_lock:
+            self.ear.append((t0, np.array(block, dtype=np.int16)))
+            while self.ear and self.ear[0][0] < t0 - EAR_KEEP_S:
+                self.ear.popleft()
+
+    def heard(self, since: float | None = None) -> tuple[float, np.ndarray]:
+        """``(start, samples)``: what reached the ear from ``since`` (or the first block kept) to
+        the end of the last block, summed where the rows overlap, silence where nothing came."""
+        with self._voice_lock:
+            blocks = [(_index(t0), x) for t0, x in self.ear]
+        first = _index(since) if since is not None else (blocks[0][0] if blocks else 0)
+        blocks = [(i, x) for i, x in blocks if i + len(x) > first]
+        end = max((i + len(x) for i, x in blocks), default=first)
+        out = np.zeros(max(0, end - first), dtype=np.int32)
+        for i, x in blocks:
+            lo = max(i, first)
+            out[lo - first:i + len(x) - first] += x[lo - i:]
+        return first / VOICE_RATE, np.clip(out, -32768, 32767).astype(np.int16)
+
+
+def _index(t: float) -> int:
+    """The voice bus sample at monotonic time ``t``."""
+    return int(round(t * VOICE_RATE))

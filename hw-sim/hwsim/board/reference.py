@@ -5,12 +5,19 @@ the ring pins drive a 74HC595 chain whose latched outputs ring the desk phones, 
 read a 74HC165 chain whose inputs are the phones' hook contacts (with bounce), and the
 crosspoint pins drive two MT8816s (chip A: handsets 1-16, chip B: 17-20; Y = line index).
 
+Voice: ``board.voice`` holds the crosspoint rows as voice buses (rows 0-3: lines 1-4, row 4: the
+service bus); a desk phone is on a row's bus while its crosspoint to that row is closed.
+``board.sound_cards()`` makes the bridge cards wired to the rows, as a PyAudio module object for
+the line drivers (``pyaudio_module``).
+
 Example::
 
     board = ReferenceBoard(clock=loop, count=3, seed=0)
     bank = GpioHandsetBank(board.gpio, settings, clock=loop, scheduler=loop)
     bank.execute(RingHandset(2)); board.ringing()        # {2}
     board.phones[2].lift(loop.now())
+    pyaudio = board.sound_cards(clock_hz={0: 8000.4})     # "Bridge line 1" .. "Service bus"
+    bank.execute(Bridge("line1", 2))                      # phone 2's ear now gets row 0
 """
 from __future__ import annotations
 
@@ -21,9 +28,14 @@ from appliance.store.schema import DEFAULT_PINS
 from hwsim.board.chips import HC165Chain, HC595Chain, MT8816
 from hwsim.board.fake_rpi_gpio import FakeRPiGPIO
 from hwsim.board.handset import DeskPhone
+from hwsim.board.soundcards import CardSpec, FakePyAudioModule
+from hwsim.board.voice import VoiceBuses
 
 CHIP_A_HANDSETS = 16
 CHAIN_BITS = 24
+SERVICE_ROW = 4                  # Y4: the service bus
+CARD_NAMES = {0: "Bridge line 1", 1: "Bridge line 2", 2: "Bridge line 3", 3: "Bridge line 4",
+              SERVICE_ROW: "Service bus"}
 
 
 class ReferenceBoard:
@@ -36,6 +48,8 @@ class ReferenceBoard:
         self.phones = {n: DeskPhone(n, random.Random(rng.random())) for n in range(1, count + 1)}
         self.pins = {**DEFAULT_PINS, **(pins or {})}
         self.on_crosspoint: Callable[[int, int, bool], None] | None = None
+        self.voice = VoiceBuses(rows=SERVICE_ROW + 1)
+        self._cards: FakePyAudioModule | None = None
         garbage = [rng.randint(0, 1) for _ in range(CHAIN_BITS)]          # power-up contents
         self.ring_chain = HC595Chain(on_latch=self._latched, power_up=garbage)
         self.hook_chain = HC165Chain(inputs=self._hook_inputs)
@@ -54,6 +68,24 @@ class ReferenceBoard:
         """Closed crosspoints as ``(handset, line_index)``."""
         return ({(x + 1, y) for x, y in self.xp["a"].closed}
                 | {(x + 1 + CHIP_A_HANDSETS, y) for x, y in self.xp["b"].closed})
+
+    def sound_cards(self, spec: dict[int, str] | None = None,
+                    clock_hz: dict[int, float] | None = None) -> FakePyAudioModule:
+        """The USB sound cards wired to the rows, as the ``pyaudio`` module the drivers open.
+
+        ``spec`` maps row -> card name for the cards fitted (default: all five, "Bridge line 1"
+        .. "Bridge line 4" on rows 0-3 and "Service bus" on row 4); ``clock_hz`` gives a card's
+        true rate at a nominal 8000 Hz (default exactly 8000). The board has one set of cards:
+        called again with no arguments, it returns the set made last (so every driver of the
+        process sees the same cards); with arguments, it fits a new set."""
+        if spec is None and clock_hz is None and self._cards is not None:
+            return self._cards
+        names = CARD_NAMES if spec is None else spec
+        clocks = clock_hz or {}
+        self._cards = FakePyAudioModule([CardSpec(name, row, self.voice,
+                                                  float(clocks.get(row, 8000.0)))
+                                         for row, name in sorted(names.items())])
+        return self._cards
 
     # -- wiring -------------------------------------------------------------------------------------
 
@@ -86,6 +118,8 @@ class ReferenceBoard:
         phone = self.phones.get(handset)
         if phone is not None:
             (phone.lines.add if closed else phone.lines.discard)(line_index)
+            if line_index < self.voice.rows:            # Y5-Y7 are not wired to anything
+                (self.voice.attach if closed else self.voice.detach)(line_index, phone)
         if self.on_crosspoint is not None:
             self.on_crosspoint(handset, line_index, closed)
 

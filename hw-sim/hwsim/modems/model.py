@@ -25,23 +25,32 @@ commands; ``cme(code, n, only)`` ``+CME ERROR: code`` to the next n commands (st
 ``half_dead_audio()`` the audio port refuses ``CPCMREG=1`` until a restart;
 ``stop_taking_audio()`` the uplink is no longer read (the known SIM7600 stall).
 
-Audio: a second pty at ``audio_path`` carries 320-byte s16le frames every 20 ms while the PCM
-switch is on and a call is up: what ``say(pcm)`` queued (silence otherwise) goes to the driver,
-and what the driver plays collects in ``heard``.
+Audio: a second pty at ``audio_path`` carries 320-byte s16le frames every 160 samples of the
+module's own clock (``clock_hz``, 8000 by default: 20 ms) while the PCM switch is on and a call
+is up: what ``say(pcm)`` queued (silence otherwise) goes to the driver, and what the driver plays
+collects in ``heard``. For delay measurements ``said`` logs ``(time.monotonic(), frame)`` for every
+frame sent and ``heard_log`` ``(time.monotonic(), data)`` for every read of the uplink (the last
+``LOG_KEEP_S`` of each). A SIM800 has analog audio instead: ``analog_part()`` is its SPK/MIC pair
+to attach to a crosspoint row (``hwsim.board.voice``): the caller's voice goes onto the row while
+a call is up, and what reaches the MIC is what the caller hears (``heard``, ``heard_log``).
 
 Example::
 
     modem = ModemModel(SIM800, path=Path(tmp) / "modem0").start()
     modem.incoming_call("+447700900123"); modem.press("2#"); modem.hang_up()
+    board.voice.attach(0, modem.analog_part())          # SIM800 audio wired to row Y0
 """
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import select
 import threading
 import time
 from pathlib import Path
+
+import numpy as np
 
 from appliance.lines import sms
 from appliance.lines.dialects import Dialect
@@ -54,6 +63,16 @@ REBOOT_S = 1.0
 NETWORK = "SimNet"
 CTRL_Z, ESC = b"\x1a", b"\x1b"
 CALL_STATES = ("ringing", "active", "dialling")
+FRAME_SAMPLES = 160                # one PCM frame: 20 ms at a true 8000 Hz
+LOG_KEEP_S = 120.0                 # the timed audio logs keep this much
+
+
+def log_timed(log: list, when: float, data, keep_s: float = LOG_KEEP_S) -> None:
+    """Append ``(when, data)`` to a timed log, dropping (every ten seconds or so) what is older
+    than ``keep_s`` before ``when``: enough for delay measurements, bounded for long runs."""
+    log.append((when, data))
+    if log[0][0] < when - keep_s - 10.0:
+        del log[:bisect.bisect_left(log, when - keep_s, key=lambda entry: entry[0])]
 
 
 class ModemModel(PtyDevice):
@@ -64,8 +83,10 @@ class ModemModel(PtyDevice):
     def __init__(self, dialect: Dialect, path: Path | None = None, pin: str | None = None,
                  callees: dict[str, str] | None = None, ring_every_s: float = 1.0,
                  no_answer_after_s: float = 1.0, refuse: set[str] | frozenset = frozenset(),
-                 pcm_refusals: int = 0, usb: bool | None = None, reboot_s: float = REBOOT_S):
+                 pcm_refusals: int = 0, usb: bool | None = None, reboot_s: float = REBOOT_S,
+                 clock_hz: float = 8000.0):
         self.dialect, self.wire = dialect, dialect.wire
+        self.clock_hz = clock_hz               # the module's true audio sample rate
         self.pair = PtyPair(path)
         self.pin, self.sim_locked = pin, pin is not None
         self.callees = dict(callees or {})    # number -> answer | busy | no_answer | unreachable
@@ -90,6 +111,9 @@ class ModemModel(PtyDevice):
         self._power_on()
         self.audio = PtyPair(self.pair.path.with_name(self.pair.path.name + "-audio"))
         self.heard, self._say = bytearray(), bytearray()
+        self.said: list[tuple[float, bytes]] = []         # (sent at, frame) downlink
+        self.heard_log: list[tuple[float, bytes]] = []    # (read at, data) uplink
+        self._analog: AnalogAudio | None = None
         self._next_ring = 0.0
         self._threads = [threading.Thread(target=self._serve, daemon=True, name="modem-rx"),
                          threading.Thread(target=self._ring, daemon=True, name="modem-ring"),
@@ -450,10 +474,19 @@ class ModemModel(PtyDevice):
         self.texts.append((self._cmgs_number, text))
         self._send(f"+CMGS: {len(self.texts)}", "OK")
 
+    def analog_part(self) -> AnalogAudio:
+        """The module's analog SPK/MIC as a voice-bus part (SIM800): attach it to the line's row."""
+        with self._lock:
+            if self._analog is None:
+                self._analog = AnalogAudio(self)
+            return self._analog
+
     def _stream(self) -> None:
+        """One PCM frame per 160 samples of the module's clock, on absolute deadlines."""
+        period = FRAME_SAMPLES / self.clock_hz
         due = time.monotonic()
         while not self._stop.is_set():
-            due += 0.02
+            due += period
             time.sleep(max(0.0, due - time.monotonic()))
             with self._lock:
                 if self.pcm_on and self.state == "active" and self.audio.is_open:
@@ -463,8 +496,12 @@ class ModemModel(PtyDevice):
         frame, self._say = bytes(self._say[:320]).ljust(320, b"\0"), self._say[320:]
         try:
             os.write(self.audio.master, frame)
+            log_timed(self.said, time.monotonic(), frame)
             if self.taking_audio:
-                self.heard += os.read(self.audio.master, 4096)
+                data = os.read(self.audio.master, 4096)
+                self.heard += data
+                if data:
+                    log_timed(self.heard_log, time.monotonic(), data)
         except OSError:
             pass                                # nothing played this frame
 
@@ -528,3 +565,36 @@ class ModemModel(PtyDevice):
             self._end_call()
             self.urc(*{"busy": ("BUSY",), "no_answer": ("NO ANSWER",),
                        "unreachable": ("NO CARRIER",)}[outcome])
+
+
+class AnalogAudio:
+    """A SIM800's analog audio wired to a crosspoint row: a part for ``VoiceBuses.attach``.
+
+    ``sample`` is the SPK output: while a call is up, the caller's voice ``say()`` queued (then
+    silence), logged in the model's ``said`` at the row time it went out. ``hear`` is the MIC
+    input: while a call is up, what reaches it is what the caller hears, appended to the
+    model's ``heard`` and ``heard_log``."""
+
+    def __init__(self, model: ModemModel) -> None:
+        self.model = model
+
+    def sample(self, t0: float, n: int) -> np.ndarray:
+        """The next ``n`` samples of the caller's voice from ``t0`` (silence with no call)."""
+        model = self.model
+        with model._lock:
+            if model.state != "active":
+                return np.zeros(n, dtype=np.int16)
+            data = bytes(model._say[:2 * n]).ljust(2 * n, b"\0")
+            del model._say[:2 * n]
+            log_timed(model.said, t0, data)
+        return np.frombuffer(data, dtype="<i2").astype(np.int16)
+
+    def hear(self, t0: float, block: np.ndarray) -> None:
+        """What the row carries to the module's microphone from ``t0``."""
+        model = self.model
+        with model._lock:
+            if model.state != "active":
+                return
+            data = np.asarray(block, dtype="<i2").tobytes()
+            model.heard += data
+            log_timed(model.heard_log, t0, data)

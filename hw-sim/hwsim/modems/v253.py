@@ -5,9 +5,12 @@ real ones refuse: voice commands before ``AT+FCLASS=8``, an ``AT+VSM`` code or r
 ``AT+VSM=?`` listing, ``AT+VTR`` on the Conexant flavour (half duplex, no 16-bit mode), voice
 streams on hook. An incoming call rings (``RING``, or ``<DLE>R`` on the Conexant flavour) with
 the formatted caller-ID block after the first ring once ``AT+VCID=1`` is set. Voice streams
-(``AT+VRX`` / ``AT+VTX`` / ``AT+VTR``) run at real pace: 20 ms of audio every 20 ms, one byte a
-sample for 8-bit formats and two for 16-bit, every 0x10 doubled; the driver's own stream is
-unshielded and decoded into ``heard`` (s16le), with arrival times in ``heard_log``.
+(``AT+VRX`` / ``AT+VTX`` / ``AT+VTR``) run at real pace: 160 samples every 160 ticks of the
+modem's own clock (``clock_hz``, 8000 by default: 20 ms), one byte a sample for 8-bit formats and
+two for 16-bit, every 0x10 doubled; the driver's own stream is unshielded and decoded into
+``heard`` (s16le), with arrival times in ``heard_log`` as ``(time, samples)`` (every arrival, to
+line up with ``heard``). Each frame sent to the driver is logged in ``said`` as ``(time, s16le
+frame)`` (the last ``LOG_KEEP_S``), for delay measurements.
 
 The far end: ``incoming_call(number, name)``, ``press(keys)`` (in-band DTMF plus the modem's
 ``<DLE>/`` ``<DLE>k`` ... ``<DLE>~`` reports repeated every 70 ms), ``say(pcm)``, and
@@ -41,11 +44,12 @@ import numpy as np
 
 from appliance.audio import codecs
 from appliance.audio.tones import key_frequencies, sine, to_int16, white_noise
+from hwsim.modems.model import log_timed
 from hwsim.pty import PtyDevice, PtyPair
 
 DLE, ETX, SUB, CAN = 0x10, 0x03, 0x1A, 0x18
 FRAME = 160
-TICK_S = 0.02
+TICK_S = 0.02                       # a tick as the modem counts time (its own clock)
 NOISE = b"\xff\xfe\x00\x9c~~\x07garble\r\n"
 HANG_UP_SIGNALS = ("loop_break", "busy_dle", "busy_tone", "dial_tone", "silence", "none")
 CALLEE_OUTCOMES = ("answer", "busy", "busy_tone", "no_answer", "unreachable")
@@ -136,8 +140,10 @@ class VoiceModemModel(PtyDevice):
                  callees: dict[str, str] | None = None, ring_every_s: float = 1.0,
                  ringback_every_s: float = 6.0, rings_before_answer: int = 2,
                  caller_id: bool = True, cid_style: str = "spaced", vsm: tuple[str, ...] | None = None,
-                 line_noise_dbm0: float = -45.0, callee_voice: bytes | None = None, seed: int = 0):
+                 line_noise_dbm0: float = -45.0, callee_voice: bytes | None = None, seed: int = 0,
+                 clock_hz: float = 8000.0):
         self.flavour = FLAVOURS[flavour]
+        self.clock_hz = clock_hz               # the modem's true sample rate: a tick is 160 of them
         self.vsm_listing = tuple(vsm) if vsm is not None else self.flavour.vsm
         self.pair = PtyPair(path)
         self.callees = dict(callees or {})
@@ -150,6 +156,7 @@ class VoiceModemModel(PtyDevice):
         self.first_ring_at: float | None = None     # the current call's first ring on the wire
         self.answered_at: float | None = None       # when AT+VLS=1 took it
         self.heard, self.heard_log = bytearray(), []
+        self.said: list[tuple[float, bytes]] = []     # (sent at, s16le frame) to the driver
         self.overruns = 0
         self.faults = {"garble": 0, "stall": 0}
         self._lock = threading.RLock()
@@ -489,9 +496,11 @@ class VoiceModemModel(PtyDevice):
     # -- the 20 ms tick ---------------------------------------------------------------------
 
     def _tick_forever(self) -> None:
+        """A frame every 160 samples of the modem's own clock, on absolute deadlines."""
+        period = FRAME / self.clock_hz
         due = time.monotonic()
         while not self._stop.is_set():
-            due += TICK_S
+            due += period
             delay = due - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
@@ -513,6 +522,7 @@ class VoiceModemModel(PtyDevice):
             frame = self._far_frame(now)
             self._silence_tick(frame)
             if self.stream in ("rx", "duplex"):
+                log_timed(self.said, now, frame.astype("<i2").tobytes())
                 data = _encode(self.flavour.formats[self.vsm[0]], frame)
                 self._write(data.replace(bytes([DLE]), bytes([DLE, DLE])))
 
