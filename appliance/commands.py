@@ -77,6 +77,17 @@ class Bridge:
 
 
 @dataclass(frozen=True, slots=True)
+class Hold:
+    """The operator on ``handset`` flashed: take them off ``line`` (the caller hears what the
+    engine plays) onto the service bus, say ``items`` to them and report their keys
+    (``OperatorKey``). A ``Bridge`` brings them back to the caller; an ``Unbridge`` lets them go."""
+    line: str
+    handset: int
+    items: tuple = ()
+    language: str = "en"
+
+
+@dataclass(frozen=True, slots=True)
 class Unbridge:
     """Disconnect ``line`` from ``handset``; the operator's call is over and they should hang up."""
     line: str

@@ -123,6 +123,13 @@ class HookFlash:
 
 
 @dataclass(frozen=True, slots=True)
+class OperatorKey:
+    """The operator on ``handset`` pressed ``key`` while on the service bus (a caller on hold)."""
+    handset: int
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
 class TimerFired:
     """The timer started with ``StartTimer(key, ...)`` is due."""
     key: tuple

@@ -42,6 +42,7 @@ class LineState(str, Enum):
     WAITING = ("waiting", "Waiting", True)
     VOICEMAIL = ("voicemail", "Voicemail", True)
     TALKING = ("talking", "Talking", True)
+    ON_HOLD = ("on_hold", "On hold", True)            # the operator flashed: hold music
 
 
 def label(value: str) -> str:

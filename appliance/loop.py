@@ -263,7 +263,7 @@ class Loop:
             c.Play: self._to_line, c.StopPlayback: self._to_line,
             c.StartRecording: self._to_line, c.StopRecording: self._to_line, c.SendSms: self._to_line,
             c.RingHandset: self._to_handsets, c.StopRing: self._to_handsets,
-            c.Bridge: self._to_both, c.Unbridge: self._to_both,
+            c.Bridge: self._to_both, c.Unbridge: self._to_both, c.Hold: self._to_both,
             c.StartTimer: self._start_timer, c.CancelTimer: self._cancel_timer,
             c.WriteCallRecord: self._write_record, c.Notice: self._notice,
         }

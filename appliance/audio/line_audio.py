@@ -63,7 +63,8 @@ class LineAudio:
         handler = {cmd.Play: self._play, cmd.StopPlayback: self._stop,
                    cmd.StartRecording: self._start_recording,
                    cmd.StopRecording: self._stop_recording,
-                   cmd.Bridge: self._bridge, cmd.Unbridge: self._unbridge}.get(type(command))
+                   cmd.Bridge: self._bridge, cmd.Unbridge: self._unbridge,
+                   cmd.Hold: self._unbridge}.get(type(command))
         if handler is None:
             return False
         handler(command)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from appliance import events as ev
 from appliance.commands import StopRecording, Unbridge
-from appliance.engine import (dialback, ending, inbound, offer, serving, sms, snapshot,
-                              voicemail, waiting)
+from appliance.engine import (dialback, ending, holding, inbound, offer, serving, sms,
+                              snapshot, voicemail, waiting)
 from appliance.engine.calls import CallState
 from appliance.engine.core import EngineCore
 
@@ -95,6 +95,8 @@ def _gone(eng, call, outcome: str, by: str) -> None:
     state = call.state
     if state is _S.TALKING:
         ending.end_talk(eng, call, by)
+    elif state is _S.ON_HOLD:
+        holding.caller_gone(eng, call, by)
     elif state in (_S.DIALLING, _S.CB_INTRO):
         dialback.failed(eng, call, "hung up" if by == "caller" else "line failed", by)
     elif state is _S.RING_OPERATOR:
@@ -169,6 +171,8 @@ def _on_on_hook(eng, e: ev.HandsetOnHook) -> None:
     call = eng.calls.get(op.call_id) if op.call_id else None
     if call is not None and call.state is _S.TALKING:
         ending.end_talk(eng, call, "operator")
+    elif call is not None and call.state is _S.ON_HOLD:
+        holding.operator_left(eng, call, op)
     elif call is not None and call.state in (_S.DIALLING, _S.CB_INTRO):
         dialback.failed(eng, call, "operator hung up", "operator")
     ending.finish_wrapup(eng, op)
@@ -218,6 +222,18 @@ def _on_unpaused(eng, e: ev.OperatorUnpaused) -> None:
         op.paused, op.pause_reason, op.missed_in_row = False, None, 0
 
 
+def _on_flash(eng, e: ev.HookFlash) -> None:
+    op = eng.ops.by_handset.get(e.handset)
+    if op is not None:
+        holding.on_flash(eng, op)
+
+
+def _on_operator_key(eng, e: ev.OperatorKey) -> None:
+    op = eng.ops.by_handset.get(e.handset)
+    if op is not None:
+        holding.on_key(eng, op, e.key)
+
+
 def _on_transfer(eng, e: ev.TransferRequested) -> None:
     op = eng.ops.by_handset.get(e.handset)
     call = eng.calls.get(op.call_id) if op is not None and op.call_id else None
@@ -248,6 +264,8 @@ def _on_shutdown(eng, e: ev.ShutdownRequested) -> None:
     for call in list(eng.calls.values()):
         if call.state is _S.TALKING:
             ending.end_talk(eng, call, "system")
+        elif call.state is _S.ON_HOLD:
+            holding.caller_gone(eng, call, "system")
         elif call.state is _S.RING_OPERATOR:
             dialback.give_back(eng, call)
         elif call.state in (_S.DIALLING, _S.CB_INTRO):
@@ -275,7 +293,7 @@ _HANDLERS = {
     ev.CallAnswered: _on_answered, ev.CalleeHeard: _on_callee_heard,
     ev.DialFailed: _on_dial_failed,
     ev.HandsetOffHook: _on_off_hook, ev.HandsetOnHook: _on_on_hook, ev.TimerFired: _on_timer,
-    ev.HookFlash: lambda eng, e: None,          # a hook flash means nothing to calls yet
+    ev.HookFlash: _on_flash, ev.OperatorKey: _on_operator_key,
     ev.OperatorPaused: _on_paused, ev.OperatorUnpaused: _on_unpaused,
     ev.TransferRequested: _on_transfer, ev.SettingsChanged: _on_settings,
     ev.ShutdownRequested: _on_shutdown, ev.SmsSent: _on_sms_sent,

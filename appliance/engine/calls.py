@@ -22,6 +22,7 @@ class CallState(Enum):
     DIALLING = "dialling"              # dial-back: operator on the handset, customer's phone rings
     CB_INTRO = "cb_intro"              # dial-back: customer answered, hearing "press 1"
     TALKING = "talking"                # caller and operator connected
+    ON_HOLD = "on_hold"                # the operator flashed: caller on hold music, operator keys
     ENDED = "ended"
 
 
@@ -43,7 +44,8 @@ ALLOWED: dict[CallState, frozenset[CallState]] = {
     _S.RING_OPERATOR: frozenset({_S.DIALLING, _S.ENDED}),
     _S.DIALLING: frozenset({_S.CB_INTRO, _S.ENDED}),
     _S.CB_INTRO: frozenset({_S.TALKING, _S.ENDED}),
-    _S.TALKING: frozenset({_S.QUEUED, _S.ENDED}),
+    _S.TALKING: frozenset({_S.QUEUED, _S.ON_HOLD, _S.ENDED}),
+    _S.ON_HOLD: frozenset({_S.TALKING, _S.QUEUED, _S.ENDED}),
     _S.ENDED: frozenset(),
 }
 
@@ -96,6 +98,7 @@ class Call:
     voicemail: str | None = None
     sms: str | None = None                  # the text message after the call: sent, failed
     failure: str | None = None              # why a failed call failed (the line's reason)
+    transfers: list[dict] = field(default_factory=list)   # {at, from_queue, to_queue, by}
     # What the engine remembers while the call lives (not part of the record):
     rank: tuple[float, int] | None = None
     play_id: int = 0
@@ -105,6 +108,7 @@ class Call:
     pending_number: str | None = None
     tried_handsets: set[int] = field(default_factory=set)
     talk_started_at: float | None = None
+    hold_started_at: float | None = None
     request_id: str | None = None
     timers: set[str] = field(default_factory=set)
     sms_out: tuple[str, str] | None = None  # (number, text) to send once the call has ended

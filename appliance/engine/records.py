@@ -51,4 +51,5 @@ def build_record(call: Call) -> dict:
         "voicemail": call.voicemail,
         "sms": call.sms,
         "failure": call.failure,
+        "transfers": [dict(t, at=iso(t["at"])) for t in call.transfers],
     }

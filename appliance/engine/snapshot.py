@@ -13,7 +13,7 @@ _LINE_STATE = {
     CallState.CB_THANKS: LineState.WAITING, CallState.VM_GREETING: LineState.VOICEMAIL,
     CallState.VM_RECORDING: LineState.VOICEMAIL, CallState.RING_OPERATOR: LineState.DIALLING,
     CallState.DIALLING: LineState.DIALLING, CallState.CB_INTRO: LineState.DIALLING,
-    CallState.TALKING: LineState.TALKING,
+    CallState.TALKING: LineState.TALKING, CallState.ON_HOLD: LineState.ON_HOLD,
 }
 
 

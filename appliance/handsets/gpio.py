@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from appliance import commands as c
 from appliance.errors import DriverError
-from appliance.events import HandsetOffHook
+from appliance.events import HandsetOffHook, OperatorKey
 from appliance.handsets.base import HandsetBank, Post
 from appliance.handsets.hook import HookFilter
 from appliance.handsets.shiftchain import (CHAIN_BITS, Crosspoint, address_bits, crosspoint,
@@ -68,6 +68,7 @@ class GpioHandsetBank(HandsetBank):
         cfg = settings["handsets"]
         self.service, self.library = service, library     # the service bus and its prompts
         self._whispering: dict[int, c.Bridge] = {}        # handset -> the Bridge it waits for
+        self._held: int | None = None             # the handset on hold on the service bus
         self.count, self.cadence, self.poll_s = cfg["count"], cfg["cadence"], poll_s
         self.pins = board_pins(cfg["pins"])
         self.line_ids = [line["id"] for line in settings["lines"]]
@@ -93,7 +94,7 @@ class GpioHandsetBank(HandsetBank):
     def execute(self, command: c.Command) -> None:
         """Carry out RingHandset, StopRing, Bridge or Unbridge at once."""
         {c.RingHandset: self._ring, c.StopRing: self._stop_ring, c.Bridge: self._bridge,
-         c.Unbridge: self._unbridge}[type(command)](command)
+         c.Unbridge: self._unbridge, c.Hold: self._hold}[type(command)](command)
 
     def close(self) -> None:
         """Silence every ringer, open every crosspoint and release this driver's pins."""
@@ -136,6 +137,7 @@ class GpioHandsetBank(HandsetBank):
 
     def _bridge(self, command: c.Bridge) -> None:
         xp = self._crosspoint(command)
+        self._leave_hold(command.handset)
         if self.service is None or not command.whisper or self.library is None:
             self._switch(xp, close=True)
             return
@@ -159,9 +161,35 @@ class GpioHandsetBank(HandsetBank):
         self._switch(self._crosspoint(command), close=True)
 
     def _unbridge(self, command: c.Unbridge) -> None:
+        self._leave_hold(command.handset)
         if self._whispering.pop(command.handset, None) is not None:
             self._switch(service_crosspoint(command.handset), close=False)
         self._switch(self._crosspoint(command), close=False)
+
+    def _hold(self, command: c.Hold) -> None:
+        """Off the caller's row; onto the service bus with the hold prompt and key detection,
+        if the bus is free (it carries one operator at a time: a second one on hold hears
+        silence and can only flash back or hang up)."""
+        self._switch(self._crosspoint(command), close=False)
+        if self.service is None or self.library is None or self._held is not None:
+            return
+        self._held = command.handset
+        self._switch(service_crosspoint(command.handset), close=True)
+        handset = command.handset
+        self.service.hold(self.library.pcm(list(command.items), command.language),
+                          on_key=lambda key: self._scheduler.call_soon(
+                              lambda: self._key(handset, key)))
+
+    def _key(self, handset: int, key: str) -> None:
+        if self._held == handset and self._post is not None:
+            self._post(OperatorKey(handset, key))
+
+    def _leave_hold(self, handset: int) -> None:
+        if self._held != handset:
+            return
+        self._held = None
+        self.service.release()
+        self._switch(service_crosspoint(handset), close=False)
 
     # -- the technician's handset test ------------------------------------------------------------
 

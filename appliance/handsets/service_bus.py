@@ -28,6 +28,7 @@ from typing import Callable
 
 import numpy as np
 
+from appliance.audio.dtmf import DtmfReceiver
 from appliance.audio.tones import sine
 
 FRAME = 160
@@ -83,6 +84,26 @@ class _Echo:
         return {"ok": heard, "heard_dbfs": round(self.loudest, 1) if heard else None}
 
 
+class _Hold:
+    """Say ``pcm`` and hear the operator's keys, until cancelled (a caller on hold)."""
+
+    def __init__(self, pcm: bytes, on_key: Callable[[str], None], on_done: Done):
+        self.say, self.on_key, self.on_done = _Say(pcm, on_done), on_key, on_done
+        self.receiver = DtmfReceiver(rate=8000)
+        self.cancelled = False
+
+    def step(self, heard: bytes) -> bytes | None:
+        if self.cancelled:
+            return None
+        for event in self.receiver.feed(heard):
+            if event.down:
+                self.on_key(event.key)
+        return self.say.step(heard) or SILENCE
+
+    def result(self) -> dict:
+        return {"ok": True}
+
+
 class ServiceBus:
     """The service bus card; ``say`` and ``echo`` queue jobs, played in order on its thread."""
 
@@ -92,6 +113,7 @@ class ServiceBus:
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._holds: list[_Hold] = []
         self._closed = False
 
     def say(self, pcm: bytes, on_done: Done = lambda result: None) -> None:
@@ -108,6 +130,21 @@ class ServiceBus:
         ``{"ok": True, "heard_dbfs": -23.5}`` if someone spoke, ``{"ok": False, ...}`` if not."""
         self._add(_Echo(seconds, delay_s, on_done))
 
+    def hold(self, pcm: bytes, on_key: Callable[[str], None]) -> None:
+        """Say ``pcm`` to the operator on hold, then keep hearing their keys (``on_key(key)``,
+        on the bus's thread) until ``release``."""
+        self._add(_Hold(pcm, on_key, lambda result: None))
+
+    def release(self) -> None:
+        """End a hold: the operator went back to the caller, or let them go."""
+        self._current_hold_cancel()
+
+    def _current_hold_cancel(self) -> None:
+        with self._lock:
+            for job in self._holds:
+                job.cancelled = True
+            self._holds.clear()
+
     def close(self) -> None:
         """No more jobs; the thread finishes the one in hand and closes the card."""
         self._closed = True
@@ -118,6 +155,8 @@ class ServiceBus:
             job.on_done({"ok": False, "error": "the appliance is stopping"})
             return
         with self._lock:
+            if isinstance(job, _Hold):
+                self._holds.append(job)
             self._jobs.put(job)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, daemon=True,

@@ -3,7 +3,10 @@
 ``RingHandset(h)``: if someone present sits at handset h, they lift it (``HandsetOffHook``)
 after their ``answer_after_s``; ``StopRing`` cancels that. ``Bridge(line, h)``: the operator
 talks and puts the handset down (``HandsetOnHook``) after their talk time, if they have one.
-``Unbridge(line, h)`` while off hook: the operator hangs up a second later.
+``Unbridge(line, h)`` while off hook: the operator hangs up a second later. An operator with
+``flash`` plans flashes during each call: ``{"after_s": 60, "keys": "0"}`` puts the caller on
+hold and keys 0 (a transfer) a second later; ``{"after_s": 60, "hold_s": 20}`` flashes back to
+the caller after 20 s. ``Hold(line, h)`` changes nothing for the person: they wait on hold.
 
 Fault and diagnosis switches: ``lift(h)`` / ``put_down(h)`` move a handset's hook by hand (a
 handset left off hook is busy to the engine); an operator's ``present`` flag makes them walk
@@ -18,11 +21,12 @@ Example::
 from __future__ import annotations
 
 from appliance import commands as c
-from appliance.events import HandsetOffHook, HandsetOnHook
+from appliance.events import HandsetOffHook, HandsetOnHook, HookFlash, OperatorKey
 from appliance.handsets.base import HandsetBank
 from hwsim.people.timing import NextMoves
 
 HANG_UP_AFTER_UNBRIDGE_S = 1.0
+KEY_AFTER_FLASH_S = 1.0
 
 
 class SimHandsets(HandsetBank):
@@ -33,10 +37,13 @@ class SimHandsets(HandsetBank):
         self.operators = {op.handset: op for op in operators}
         self._scheduler = scheduler
         self._off_hook: set[int] = set()
+        self._held: set[int] = set()          # handsets whose caller is on hold
+        self._call_no: dict[int, int] = {}    # handset -> which call its flashes belong to
         self._moves = NextMoves(scheduler)   # handset -> its next hook move
         self._post = None
         self._handlers = {c.RingHandset: self._ring, c.StopRing: self._stop_ring,
-                          c.Bridge: self._bridge, c.Unbridge: self._unbridge}
+                          c.Bridge: self._bridge, c.Unbridge: self._unbridge,
+                          c.Hold: self._hold}
 
     # -- HandsetBank interface -------------------------------------------------------------------
 
@@ -88,11 +95,39 @@ class SimHandsets(HandsetBank):
             self._moves.cancel(command.handset)
 
     def _bridge(self, command: c.Bridge) -> None:
+        if command.handset in self._held:            # back from hold: the call goes on
+            self._held.discard(command.handset)
+            return
         operator = self.operators.get(command.handset)
         talk = operator.talk_duration() if operator is not None else None
         if talk is not None:
             self._moves.later(command.handset, talk, self.put_down)
+        if operator is not None:
+            self._plan_flashes(command.handset, operator.flash)
+
+    def _hold(self, command: c.Hold) -> None:
+        self._held.add(command.handset)
+
+    def _plan_flashes(self, handset: int, plans) -> None:
+        """Post each planned flash (and its keys, or the flash back) while this call lasts."""
+        number = self._call_no[handset] = self._call_no.get(handset, 0) + 1
+
+        def act(event) -> None:
+            if self._call_no.get(handset) == number and self.is_off_hook(handset):
+                self._post(event)
+
+        def later(after: float, event) -> None:
+            self._scheduler.call_later(after, lambda: act(event))
+
+        for plan in plans:
+            later(plan["after_s"], HookFlash(handset))
+            for index, key in enumerate(plan.get("keys") or ""):
+                later(plan["after_s"] + KEY_AFTER_FLASH_S * (index + 1), OperatorKey(handset, key))
+            if plan.get("hold_s"):
+                later(plan["after_s"] + plan["hold_s"], HookFlash(handset))
 
     def _unbridge(self, command: c.Unbridge) -> None:
+        self._held.discard(command.handset)
+        self._call_no[command.handset] = self._call_no.get(command.handset, 0) + 1
         if self.is_off_hook(command.handset):
             self._moves.later(command.handset, HANG_UP_AFTER_UNBRIDGE_S, self.put_down)

@@ -64,7 +64,7 @@ class SimLine(Line):
         self._handlers = {
             c.AnswerLine: self._answer, c.Hangup: self._hangup, c.Dial: self._dial,
             c.Play: self._play, c.StopPlayback: self._stop_playback,
-            c.Bridge: self._bridge, c.Unbridge: self._unbridge,
+            c.Bridge: self._bridge, c.Unbridge: self._unbridge, c.Hold: self._unbridge,
             c.StartRecording: self._record, c.StopRecording: self._stop_recording,
             c.SendSms: self._send_sms,
         }

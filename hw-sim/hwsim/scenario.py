@@ -40,12 +40,18 @@ def _keys_choice(value, path):
     return (key_string(value, path),)
 
 
+FLASH = {                          # a hook flash during each call the operator takes
+    "after_s": (seconds(0.001), REQUIRED),     # into the conversation
+    "keys": (optional(key_string), None),      # then keys on hold: "0" transfers onwards
+    "hold_s": (optional(seconds(0.001)), None),  # or: flash back to the caller after this
+}
 OPERATOR = {
     "id": (identifier, REQUIRED),
     "handset": (integer(1, MAX_HANDSETS), REQUIRED),
     "answer_after_s": (seconds(0, 3600), None),
     "talk_s": (optional(duration), _DEFAULT),
     "present": (boolean, True),
+    "flash": (list_of(lambda v, p: check_object(v, p, FLASH)), []),
 }
 CALLER = {
     "at_s": (seconds(), REQUIRED),
@@ -100,6 +106,7 @@ class OperatorPlan:
     answer_after_s: float
     talk_s: float | dict | None
     present: bool = True
+    flash: tuple[dict, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -199,7 +206,7 @@ def _operator_plans(settings: dict, given: list[dict], traffic) -> tuple[Operato
             id=op["id"], handset=op["handset"],
             answer_after_s=sim["sim_answer_after_s"] if answer is None else answer,
             talk_s=default_talk if talk is _DEFAULT else talk,
-            present=plan.get("present", True)))
+            present=plan.get("present", True), flash=tuple(plan.get("flash", ()))))
     return tuple(plans)
 
 

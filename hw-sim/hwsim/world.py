@@ -56,7 +56,7 @@ class SimWorld:
         self._audio = scenario.audio
         self._library = PromptLibrary(default_language=settings["language"]) if scenario.audio else None
         operators = [SimOperator(p.id, p.handset, p.answer_after_s, p.talk_s, p.present,
-                                 rng=self._rng) for p in scenario.operators]
+                                 rng=self._rng, flash=p.flash) for p in scenario.operators]
         self.handsets = self._handsets(settings, operators, seed)
         traffic = traffic_callers(scenario.traffic) if scenario.traffic else ()
         self._arrivals = heapq.merge(scenario.callers, traffic, key=lambda spec: spec.at_s)

@@ -11,6 +11,7 @@ import numpy as np
 
 from appliance import daemon
 from appliance.audio.prompts import PromptLibrary
+from appliance.audio.tones import dtmf_sequence
 from appliance.clock import RealClock
 from appliance.engine import Engine
 from appliance.events import ShutdownRequested
@@ -76,7 +77,7 @@ class VoiceDesk:
 
     def __init__(self, tmp_path: Path, kind: str, card_hz: float = 8000.0,
                  modem_hz: float = 8000.0, whisper: bool = False, record: bool = True,
-                 count: int = 12):
+                 count: int = 12, support_handset: int | None = None):
         self.kind, self.data_dir = kind, tmp_path
         if kind == "v253":
             self.modem = VoiceModemModel(path=tmp_path / "modem", clock_hz=modem_hz).start()
@@ -93,6 +94,10 @@ class VoiceDesk:
                                service_audio="Service bus" if whisper else None)
         doc["operators"] = [{"id": "ann", "name": "Ann", "handset": HANDSET, "queues": ["sales"]}]
         doc["menu"]["root"]["options"] = {"1": {"action": "queue", "queue": "sales"}}
+        if support_handset is not None:         # someone to transfer to: the menu's 2
+            doc["operators"].append({"id": "bob", "name": "Bob", "handset": support_handset,
+                                     "queues": ["support"]})
+            doc["menu"]["root"]["options"]["2"] = {"action": "queue", "queue": "support"}
         doc["queues"]["sales"].update(announce_position=False, announce_wait=False)
         doc["recording"].update(enabled=record, stereo=False)
         self.settings = schema.validate(doc)
@@ -124,7 +129,10 @@ class VoiceDesk:
             self.modem.incoming_call(CALLER)
         wait_until(lambda: self.line_state() not in ("idle", "ringing"), "the call answered")
         time.sleep(0.5)
-        self.modem.press("1")
+        if self.kind == "sim800":               # in-band, through the row and the sound card
+            self.modem.say(dtmf_sequence("1", on_s=0.1, off_s=0.1).astype("<i2").tobytes())
+        else:
+            self.modem.press("1")
 
     def answer(self, timeout: float = 15.0) -> float:
         """Lift handset 9 when it rings; returns when its crosspoint to line 1 is closed."""

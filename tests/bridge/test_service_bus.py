@@ -6,6 +6,7 @@ import time
 import numpy as np
 import pytest
 
+from appliance.audio.tones import dtmf_sequence
 from appliance.handsets.gpio import handset_verdict
 from tests.bridge.rig import HANDSET, VoiceDesk, tone, wait_until
 
@@ -63,3 +64,28 @@ def test_a_silent_microphone_is_reported(desk):
 def test_without_a_service_bus_card_the_test_says_what_is_missing():
     text = handset_verdict(3, {"ok": False, "error": "service bus card cannot be opened: gone"})
     assert text == "handset 3: FAILED: service bus card cannot be opened: gone"
+
+
+def test_a_flash_holds_the_caller_and_a_key_said_into_the_handset_transfers_them(tmp_path):
+    desk = VoiceDesk(tmp_path, "sim7600", whisper=True, record=False, support_handset=3)
+    try:
+        desk.call_in()
+        desk.answer(timeout=20)
+        time.sleep(0.5)
+        flashed = time.monotonic()
+        desk.phone.flash(desk.loop.now())
+        wait_until(lambda: (HANDSET, 4) in desk.board.crosspoints(), "handset 9 on hold, on Y4")
+        assert (HANDSET, 0) not in desk.board.crosspoints()
+        time.sleep(1.5)
+        _, ear = desk.phone.heard(flashed)
+        assert np.abs(ear).max() > 1000, "the operator heard no hold prompt"
+        music = desk.caller_heard(flashed + 0.5)
+        assert np.abs(music).max() > 300, "the caller heard no hold music"
+        desk.phone.say(dtmf_sequence("2", on_s=0.12, off_s=0.1).astype("<i2"),
+                       at=time.monotonic())
+        wait_until(lambda: 3 in desk.bank.ringing(), "support's handset 3 rung for the caller")
+        assert (HANDSET, 4) not in desk.board.crosspoints()
+        record = next(iter(desk.log.records.values()))
+        assert record["transfers"][0]["to_queue"] == "support" and record["hold_s"] > 1.0
+    finally:
+        desk.close()

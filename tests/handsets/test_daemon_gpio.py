@@ -67,3 +67,28 @@ def test_the_selftest_says_when_a_handset_was_never_lifted(monkeypatch):
     loop.connect(handsets=bank)
     report, passed = selftest.run(loop, bank, log, settings)
     assert not passed and "no hook change seen" in report[0]
+
+
+def test_on_the_simulated_board_the_lines_and_the_service_bus_use_its_sound_cards(monkeypatch,
+                                                                                tmp_path):
+    monkeypatch.setenv("IVR_GPIO", "sim")
+    settings = settings_with(handsets={"driver": "gpio", "service_audio": "Service bus"},
+                             lines=[{"id": "line1", "driver": "sim7600", "port": "/dev/null",
+                                     "audio_port": "/dev/null", "bridge_audio": "Bridge line 1"}])
+    loop = Loop(selftest.HookLog(), SimClock(START))
+    board = daemon.simulated_board(settings, loop)
+    cards = board.sound_cards()
+    line = daemon.build_line(settings, 0, loop, tmp_path, cards)
+    bank = daemon.build_handsets(settings, loop, tmp_path, cards, board)
+    assert bank.board is board and bank.bank.service is not None
+    card = line.audio.bridge.opener()
+    try:
+        assert card.device_name == "Bridge line 1"
+    finally:
+        card.close()
+    bank.close()
+
+
+def test_without_ivr_gpio_sim_there_is_no_simulated_board(monkeypatch):
+    monkeypatch.delenv("IVR_GPIO", raising=False)
+    assert daemon.simulated_board(settings_with(**GPIO), scheduler=None) is None

@@ -121,6 +121,10 @@ class BoardHandsets(HandsetBank):
         """Start the driver's polling."""
         self.bank.start(post)
 
+    def test_handset(self, handset: int, report, seconds: float = 8.0) -> None:
+        """The technician's handset test, on the simulated board's service bus."""
+        self.bank.test_handset(handset, report, seconds)
+
     def execute(self, command: Command) -> None:
         """Hand the command to the driver (which drives the simulated chips)."""
         self.bank.execute(command)

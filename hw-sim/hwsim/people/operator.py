@@ -27,6 +27,7 @@ class SimOperator:
     talk_s: float | dict | None = None
     present: bool = True
     rng: random.Random = field(default_factory=random.Random, repr=False)
+    flash: tuple[dict, ...] = ()     # hook flashes in each call: {after_s, keys | hold_s}
 
     def talk_duration(self) -> float | None:
         """How long this conversation lasts on the operator's side; None: the caller decides."""
