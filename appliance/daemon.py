@@ -412,12 +412,14 @@ def _no_restore() -> None:
 
 
 def _shut_down_threaded(appliance: Appliance) -> None:
-    """End every live call (with its record), stop the loop thread, close drivers and the log."""
+    """End every live call (with its record), stop the loop thread, close drivers, commit every
+    record still waiting (the writer's thread), keep aside what the log refused, close the log."""
     loop = appliance.loop
     loop.post(ShutdownRequested("stopped by signal"))
     loop.call_soon(loop.stop)                # after the shutdown has been handled
     loop.join(timeout=10.0)
     loop.close_drivers()
+    loop.close_records()
     _keep_unsaved(appliance)
     appliance.calllog.close()
 
@@ -454,6 +456,7 @@ def _shut_down_here(appliance: Appliance) -> None:
     appliance.loop.post(ShutdownRequested("simulation finished"))
     appliance.loop.drain()
     appliance.loop.close_drivers()
+    appliance.loop.close_records()
     appliance.calllog.close()
 
 

@@ -13,6 +13,10 @@ class StoreError(ApplianceError):
     """The call log or the settings file cannot be read or written."""
 
 
+class PhoneBookError(ApplianceError, ValueError):
+    """A phone book entry or CSV import was refused; the message says which line or field and why."""
+
+
 class ScenarioError(ApplianceError, ValueError):
     """A simulation scenario file is malformed; the message names the key."""
 

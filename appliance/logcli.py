@@ -8,33 +8,48 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
+from zoneinfo import ZoneInfo
 
 from appliance import present, timefmt
 from appliance.audio import prompts
 from appliance.errors import ApplianceError, SettingsError, StoreError
-from appliance.store import schema
+from appliance.store import callstats, schema
+from appliance.store.callnotes import CallNotes
 from appliance.store.calllog import CALLLOG_NAME, CallLog
 from appliance.store.settings import SettingsStore, parse_settings
 
 
 # ---- shared --------------------------------------------------------------------------------------
 
-def _bound(text: str | None, option: str) -> str | None:
-    if text is None:
-        return None
+def _bound(text: str | None, option: str, zone: str) -> str | None:
     try:
-        return timefmt.canonical(text)
+        return callstats.local_bound(text, zone)
     except ValueError as exc:
         raise ApplianceError(f"{option}: {exc}") from None
 
 
-def _period(args) -> tuple[str | None, str | None]:
-    since, until = _bound(args.since, "--since"), _bound(args.until, "--until")
+def _period(args, zone: str = "UTC") -> tuple[str | None, str | None]:
+    """``--since``/``--until`` as UTC text; a date or a time without an offset is the office's
+    (``hours.timezone``), so ``--since 2026-11-23`` starts at the owner's midnight."""
+    since, until = _bound(args.since, "--since", zone), _bound(args.until, "--until", zone)
     if since and until and since >= until:
         raise ApplianceError(f"--since ({since}) must be before --until ({until})")
     return since, until
+
+
+def _settings(data_dir: Path) -> dict:
+    """The settings in force; the defaults when the appliance has none saved yet."""
+    store_files = [Path(data_dir) / name for name in ("settings.json", "settings.json.bak")]
+    if not any(path.exists() for path in store_files):
+        return schema.defaults()
+    return SettingsStore(data_dir).load()
+
+
+def _zone(data_dir: Path) -> str:
+    return _settings(data_dir)["hours"]["timezone"] or "UTC"
 
 
 def _open_log(data_dir: Path) -> CallLog:
@@ -60,11 +75,14 @@ def _write_json(records: Iterable[dict], out) -> None:
 
 def cmd_calls(args) -> int:
     """``ivr-appliance calls``: the call records that started in the period, oldest first."""
-    since, until = _period(args)
+    since, until = _period(args, _zone(args.data_dir))
     writer = _write_csv if args.format == "csv" else _write_json
     with _open_log(args.data_dir) as log:
+        records = log.iter_calls(since, until)
+        if writer is _write_json:       # JSON records carry the operators' notes (null if none)
+            records = CallNotes(args.data_dir, readonly=True).merge(records)
         try:
-            writer(log.iter_calls(since, until), sys.stdout)
+            writer(records, sys.stdout)
             sys.stdout.flush()
         except BrokenPipeError:
             _quiet_stdout()
@@ -80,21 +98,17 @@ def _quiet_stdout() -> None:
 
 # ---- stats ---------------------------------------------------------------------------------------
 
-def _report_settings(data_dir: Path) -> dict:
-    """The ``reports`` settings in force; the defaults when the appliance has none saved yet."""
-    store_files = [Path(data_dir) / name for name in ("settings.json", "settings.json.bak")]
-    if not any(path.exists() for path in store_files):
-        return schema.defaults()["reports"]
-    return SettingsStore(data_dir).load()["reports"]
-
-
 def cmd_stats(args) -> int:
     """``ivr-appliance stats``: the figures of the reports page, as text for a person or JSON."""
-    since, until = _period(args)
-    reports = _report_settings(args.data_dir)
+    settings = _settings(args.data_dir)
+    since, until = _period(args, settings["hours"]["timezone"] or "UTC")
     with _open_log(args.data_dir) as log:
-        figures = log.stats(since, until, reports["service_level_s"], reports["missed_rings_flag"])
-    print(json.dumps(figures, indent=2) if args.format == "json" else render_text(figures))
+        figures = callstats.report(log, since, until, settings)
+    try:
+        print(json.dumps(figures, indent=2) if args.format == "json" else render_text(figures))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
     return 0
 
 
@@ -102,10 +116,20 @@ def _share(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.1f}%"
 
 
+def _local(text: str, zone: str) -> str:
+    moment = datetime.fromtimestamp(timefmt.parse(text), timezone.utc).astimezone(ZoneInfo(zone))
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
 def _heading(figures: dict) -> list[str]:
     period = figures["period"]
-    span = f"{period['since'] or 'the first call'} to {period['until'] or 'now'}"
-    return [f"Calls from {span} (UTC)",
+    zone = period.get("timezone") or "UTC"
+    if zone == "UTC":
+        span = f"{period['since'] or 'the first call'} to {period['until'] or 'now'}"
+    else:
+        span = (f"{_local(period['since'], zone) if period['since'] else 'the first call'} to "
+                f"{_local(period['until'], zone) if period['until'] else 'now'}")
+    return [f"Calls from {span} ({zone})",
             f"  {figures['calls']} calls: {figures['inbound']} inbound, "
             f"{figures['callbacks_dialled']} callbacks dialled", ""]
 
@@ -117,15 +141,47 @@ def _outcome_lines(figures: dict) -> list[str]:
 
 def _service_lines(figures: dict) -> list[str]:
     level, wait, handle = figures["service_level"], figures["wait"], figures["handle"]
+    asa, abandon, menu = figures["asa"], figures["abandon"], figures["menu"]
+    d = present.duration
+    short = f"{abandon['short_abandons']} short abandons under {abandon['short_abandon_s']:g} s"
     return [
+        f"In the menu     {menu['self_service']} self-service (heard a message, then left), "
+        f"{menu['abandoned']} gave up",
         f"Service level   {_share(level['share'])} answered within {level['target_s']} s "
         f"({level['answered_within']} of {level['offered']} callers who queued)",
-        f"Waiting         average {present.duration(wait['average_s'])}, "
-        f"longest {present.duration(wait['longest_s'])}",
-        f"Handling        ring {present.duration(handle['ring_s'])} + talk {present.duration(handle['talk_s'])} "
-        f"+ hold {present.duration(handle['hold_s'])} + wrap-up {present.duration(handle['wrapup_s'])} = "
-        f"{present.duration(handle['average_handle_s'])} average over {handle['answered_calls']} "
-        "answered calls", ""]
+        f"Answer speed    {d(asa['average_s'])} average wait of the {asa['answered']} answered "
+        "callers (ASA)",
+        f"Abandon rate    {_share(abandon['rate'])} ({abandon['abandoned']} gave up in the queue "
+        f"of {abandon['reached_queue'] - abandon['short_abandons']} callers who queued; {short} "
+        "not counted)",
+        f"Waiting         average {d(wait['average_s'])}, longest {d(wait['longest_s'])}",
+        f"Handling        talk {d(handle['talk_s'])} + hold {d(handle['hold_s'])} + wrap-up "
+        f"{d(handle['wrapup_s'])}: {d(handle['average_handle_s'])} average handle time over "
+        f"{handle['answered_calls']} answered calls (ring {d(handle['ring_s'])} apart)",
+        *_transfer_callback_lines(figures), ""]
+
+
+def _transfer_callback_lines(figures: dict) -> list[str]:
+    moved, back = figures["transfers"], figures["callbacks"]
+    delay = back["time_to_callback"]
+    return [f"Transfers       {moved['count']} ({moved['calls']} calls; {moved['by_system']} by "
+            "the system)",
+            f"Callbacks       {back['requested']} requested, {back['answered']} answered, "
+            f"{back['failed']} failed; time to callback average "
+            f"{present.duration(delay['average_s'])}, longest "
+            f"{present.duration(delay['longest_s'])} ({delay['served']} served)"]
+
+
+def _queue_lines(figures: dict) -> list[str]:
+    d = present.duration
+    lines = ["Queues", f"  {'queue':<14}{'queued':>7}{'answered':>9}{'in target':>10}"
+                       f"{'service':>9}{'ASA':>7}{'gave up':>8}{'short':>6}{'abandon':>9}"]
+    for row in figures["per_queue"]:
+        lines.append(f"  {row['queue'] or '-':<14}{row['offered']:>7}{row['answered']:>9}"
+                     f"{row['answered_within']:>10}{_share(row['service_level']):>9}"
+                     f"{d(row['asa_s']):>7}{row['abandoned']:>8}{row['short_abandons']:>6}"
+                     f"{_share(row['abandon_rate']):>9}")
+    return lines + ([] if figures["per_queue"] else ["  (none)"]) + [""]
 
 
 def _operator_lines(figures: dict) -> list[str]:
@@ -138,10 +194,23 @@ def _operator_lines(figures: dict) -> list[str]:
     return lines + ([] if figures["per_operator"] else ["  (none)"]) + [""]
 
 
+def _occupancy_lines(figures: dict) -> list[str]:
+    if not figures["per_operator"]:
+        return []
+    d = present.duration
+    lines = ["Operator time (busy = talk + hold + wrap-up; present = first ring to end of last "
+             "wrap-up, each day)",
+             f"  {'operator':<16}{'busy':>10}{'present':>10}{'occupancy':>11}{'handle':>9}"]
+    for row in figures["per_operator"]:
+        lines.append(f"  {row['operator']:<16}{d(row['busy_s']):>10}{d(row['present_s']):>10}"
+                     f"{_share(row['occupancy']):>11}{d(row['average_handle_s']):>9}")
+    return lines + [""]
+
+
 def _hour_lines(figures: dict) -> list[str]:
     hours = figures["per_hour"]
     scale = max(hours) or 1
-    return ["Calls by hour (UTC)"] + [
+    return [f"Calls by hour ({figures['period'].get('timezone') or 'UTC'})"] + [
         f"  {hour:02d}:00  {'#' * max(1, round(30 * count / scale)):<31}{count}"
         for hour, count in enumerate(hours) if count] + [""]
 
@@ -154,7 +223,8 @@ def render_text(figures: dict) -> str:
     """The ``stats`` figures as a report a person reads in a terminal."""
     if not figures["calls"]:
         return "\n".join(_heading(figures)[:1] + ["  no calls in this period"])
-    parts = (_heading, _outcome_lines, _service_lines, _operator_lines, _hour_lines, _day_lines)
+    parts = (_heading, _outcome_lines, _service_lines, _queue_lines, _operator_lines,
+             _occupancy_lines, _hour_lines, _day_lines)
     return "\n".join(line for part in parts for line in part(figures))
 
 
@@ -188,7 +258,9 @@ def _import(store: SettingsStore, path: Path) -> str:
         old = store.load()
     except StoreError:
         old = None
-    return _change_line(old, store.import_json(text), path)
+    new = store.import_json(text)
+    return "\n".join([_change_line(old, new, path),
+                      *(f"warning: {w}" for w in schema.warnings(new))])
 
 
 def cmd_config(args) -> int:

@@ -3,8 +3,14 @@
 Serial readers, GPIO callbacks, simulated people and the web page call ``post(event)`` (safe from
 any thread). The loop hands each event to ``engine.handle(event, now)`` and carries out the
 commands it returns: line commands go to that line's driver, ring and bridge commands to the
-handset bank, timers to the loop's own timer heap, call records to the call log. No lock guards
-call state, because only the loop thread touches it.
+handset bank, timers to the loop's own timer heap, call records to the call log's writer (which
+commits them on a thread of its own, ``appliance/store/log_writer.py``). No lock guards call
+state, because only the loop thread touches it.
+
+Time: ``now()`` is the clock's, seconds since the epoch. The timer heap is kept on the clock's
+monotonic scale (``clock.deadline(at)`` when a callback is scheduled), so a wall-clock step
+moves no deadline; when the wall clock has been stepped, the loop follows it at a moment no
+call is in progress (``_follow_wall_clock``; docs/architecture.md, "Time").
 
 Example::
 
@@ -30,8 +36,16 @@ from appliance import timefmt
 from appliance.clock import IDLE
 from appliance.errors import ApplianceError
 from appliance.events import Event, LineFailed, SmsSent, TimerFired
+from appliance.store.log_writer import LogWriter
 
 log = logging.getLogger("appliance.loop")
+
+STEP_S = 1.0
+"""A wall clock further than this from the loop's time has been stepped (NTP, a technician);
+smaller differences are drift, which NTP slews away and the loop ignores."""
+REANCHOR_WAIT_S = 600.0
+"""How long the loop waits for the engine to be idle before it follows a stepped wall clock
+anyway (pending callbacks can keep it busy all day)."""
 
 
 class LoopStalled(ApplianceError):
@@ -41,10 +55,11 @@ class LoopStalled(ApplianceError):
 class Handle:
     """A scheduled callback; ``cancel()`` makes sure it does not run."""
 
-    __slots__ = ("at", "fn", "cancelled")
+    __slots__ = ("at", "due", "fn", "cancelled")
 
-    def __init__(self, at: float, fn: Callable[[], Any]) -> None:
-        self.at, self.fn, self.cancelled = at, fn, False
+    def __init__(self, at: float, due: float, fn: Callable[[], Any]) -> None:
+        # at: the loop time asked for; due: the same on the clock's monotonic scale (the heap's)
+        self.at, self.due, self.fn, self.cancelled = at, due, fn, False
 
     def cancel(self) -> None:
         """Forget the callback; harmless if it already ran."""
@@ -75,7 +90,8 @@ class Loop:
         self._lines: dict[str, Any] = {}
         self._handsets = None
         self._calllog = None
-        self._unsaved: dict[str, dict] = {}
+        self._writer = self._log_writer(None)
+        self._step_seen: float | None = None     # monotonic time a wall-clock step was noticed
         self._owner: int | None = None
         self._stopping = False
         self._routes = self._route_table()
@@ -86,6 +102,10 @@ class Loop:
         """Attach the drivers and the call log, and start each driver with ``self.post``."""
         self._lines = {line.id: line for line in lines}
         self._handsets, self._calllog = handsets, calllog
+        earlier, self._writer = self._writer, self._log_writer(calllog)
+        self._writer.start()                    # its thread, now rather than with the first call
+        for record in earlier.unsaved():        # written before there was a log to write to
+            self._writer.submit(record)
         for driver in [*self._lines.values(), handsets]:
             if driver is not None:
                 driver.start(self.post)
@@ -95,6 +115,23 @@ class Loop:
         for driver in [*self._lines.values(), self._handsets]:
             if driver is not None:
                 _logged(driver.close, "closing driver %r", driver)
+
+    def close_records(self, timeout: float = 10.0) -> bool:
+        """Commit every call record still waiting and end the writer's thread (after the loop
+        has stopped, before the call log is closed). Records the log refused to the end are in
+        ``unsaved_records()``. False if a commit still hung after ``timeout``."""
+        done = self._writer.close(timeout)
+        if not done:
+            log.error("the call log did not finish writing within %.0f s", timeout)
+        return done
+
+    def flush_records(self, timeout: float | None = None) -> bool:
+        """Wait until every record handed to the call log so far is committed or refused."""
+        return self._writer.flush(timeout)
+
+    def record_stats(self) -> dict:
+        """The call log writer's counters (commits, records, largest group, refusals)."""
+        return self._writer.stats()
 
     # -- any thread ----------------------------------------------------------------------------
 
@@ -112,16 +149,18 @@ class Loop:
 
     def call_at(self, at: float, fn: Callable[[], Any]) -> Handle:
         """Run ``fn()`` on the loop thread at time ``at``; returns a cancellable Handle."""
-        handle = Handle(at, fn)
+        return self._schedule(Handle(at, self.clock.deadline(at), fn))
+
+    def call_later(self, delay: float, fn: Callable[[], Any]) -> Handle:
+        """Run ``fn()`` on the loop thread ``delay`` seconds from now."""
+        return self._schedule(Handle(self.clock.now() + delay, self.clock.monotonic() + delay, fn))
+
+    def _schedule(self, handle: Handle) -> Handle:
         if self._on_loop_thread():
             self._push(handle)
         else:
             self._inbox.put(_Schedule(handle))
         return handle
-
-    def call_later(self, delay: float, fn: Callable[[], Any]) -> Handle:
-        """Run ``fn()`` on the loop thread ``delay`` seconds from now."""
-        return self.call_at(self.clock.now() + delay, fn)
 
     def snapshot(self, timeout: float = 5.0) -> dict:
         """``engine.snapshot(now)`` taken on the loop thread; safe to call from any thread."""
@@ -198,12 +237,17 @@ class Loop:
     def _thread_main(self, running: threading.Event) -> None:
         self._owner = threading.get_ident()
         running.set()
-        self.run_forever()
+        try:
+            self.run_forever()
+        finally:            # stopped: what the last events wrote is committed before join returns
+            self._writer.flush(timeout=10.0)
 
     def _step(self) -> None:
         item = self.clock.wait(self._inbox, self._heap[0][0] if self._heap else None)
         if item is IDLE:
             raise LoopStalled("nothing is left that could happen: no event, no timer")
+        if not self.clock.simulated:
+            self._follow_wall_clock()
         if item is not None:
             self._dispatch(item)
         self._fire_due()
@@ -217,14 +261,14 @@ class Loop:
             self.handle_event(item)
 
     def _push(self, handle: Handle) -> None:
-        heapq.heappush(self._heap, (handle.at, next(self._seq), handle))
+        heapq.heappush(self._heap, (handle.due, next(self._seq), handle))
 
     def _fire_due(self) -> None:
         """Run due callbacks in time order, but stop as soon as one posts something: what it
         posted happened at that instant and must reach the engine before the next due callback
         (a caller hanging up at 09:00:09 comes before a ring timeout at 09:00:09 scheduled
         after the caller's patience)."""
-        now = self.clock.now()
+        now = self.clock.monotonic()
         while self._heap and self._heap[0][0] <= now and self._inbox.empty():
             handle = heapq.heappop(self._heap)[2]
             if not handle.cancelled:
@@ -239,6 +283,43 @@ class Loop:
 
     def _on_loop_thread(self) -> bool:
         return self._owner is None or self._owner == threading.get_ident()
+
+    def _follow_wall_clock(self) -> None:
+        """After a wall-clock step (more than STEP_S), take the wall clock's time again once the
+        engine is idle, so no call's record has times from both sides of the step; at the
+        latest REANCHOR_WAIT_S later. Timers on the heap are monotonic: none of them moves."""
+        step = self.clock.offset()
+        if abs(step) <= STEP_S:
+            if self._step_seen is not None:
+                log.info("the wall clock came back to the loop's time by itself")
+                self._step_seen = None
+            return
+        mono = self.clock.monotonic()
+        if self._step_seen is None:
+            self._step_seen = mono
+            log.warning("the wall clock was stepped by %+.3f s (it says %s, the loop's time is "
+                        "%s); the loop follows it as soon as no call is in progress", step,
+                        timefmt.iso(self.clock.now() + step), timefmt.iso(self.clock.now()))
+        idle = self._engine_idle()
+        if not idle and mono - self._step_seen < REANCHOR_WAIT_S:
+            return
+        before = self.clock.now()
+        moved = self.clock.reanchor()
+        self._step_seen = None
+        text = (f"clock set: the appliance's time moved {moved:+.3f} s to follow the wall clock "
+                f"({timefmt.iso(before)} -> {timefmt.iso(self.clock.now())})")
+        if not idle:
+            text += (f"; the engine was not idle for {REANCHOR_WAIT_S:.0f} s, so calls and "
+                     "callbacks in progress have times from both sides")
+        log.warning("%s; timers keep their monotonic deadlines", text)
+        self._notices.append((self.clock.now(), "warning", text))
+
+    def _engine_idle(self) -> bool:
+        try:
+            return bool(self.engine.is_idle())
+        except Exception:
+            log.exception("engine.is_idle failed")
+            return False
 
     # -- the engine and its commands -----------------------------------------------------------
 
@@ -307,22 +388,31 @@ class Loop:
         self.handle_event(TimerFired(key))
 
     def _write_record(self, command: c.WriteCallRecord) -> None:
-        """Write the record, and any that failed before (a full disk, a locked file): a record
-        that cannot be written now is kept in memory and written with the next one."""
-        self._unsaved[command.record["id"]] = command.record
-        for call_id, record in list(self._unsaved.items()):
-            try:
-                self._calllog.write(record)
-            except Exception as exc:
-                log.error("call log write failed for %s (%d record(s) kept in memory to retry): "
-                          "%s", call_id, len(self._unsaved), exc)
-                self._notices.append((self.clock.now(), "error", f"call log: {exc}"))
-                return
-            del self._unsaved[call_id]
+        """Hand the record to the call log's writer: on its own thread (real time) it commits
+        what waits in groups; a record the log refuses (a full disk, a locked file) is kept and
+        written with the next one or after a back-off, never lost and never overwritten by an
+        older version. Under the simulated clock it is written here and now."""
+        self._writer.submit(command.record)
+
+    def _log_writer(self, calllog) -> LogWriter:
+        return LogWriter(calllog, threaded=not self.clock.simulated,
+                         on_refused=self._records_refused, on_recovered=self._records_written_again)
+
+    def _records_refused(self, exc: Exception, kept: int, first: bool) -> None:
+        """The writer's report (from its thread): log every refusal, tell the owner once."""
+        log.error("call log write failed (%d record(s) kept in memory to retry): %s", kept, exc)
+        if first:
+            self._notices.append((self.clock.now(), "error", f"call log: {exc}"))
+
+    def _records_written_again(self, count: int) -> None:
+        log.warning("the call log takes records again: %d kept record(s) written", count)
+        self._notices.append((self.clock.now(), "info",
+                              f"call log: writing again, {count} kept record(s) written"))
 
     def unsaved_records(self) -> list[dict]:
-        """Records the call log refused so far (retried with every write); empty when all is well."""
-        return list(self._unsaved.values())
+        """Records the call log refused so far (retried with every write); empty when all is
+        well. After ``close_records()``: every record not known to be durable."""
+        return self._writer.unsaved()
 
     def _notice(self, command: c.Notice) -> None:
         level = logging.getLevelName(command.level.upper())

@@ -1,7 +1,8 @@
 """The owner's web page as one explicit bottle app: ``make_app(...) -> bottle.Bottle``.
 
 Routes are thin: they read ``source.snapshot()``, post events with ``source.post()``, read the
-call log through their own read-only ``CallLog``, and save settings through the ``SettingsStore``.
+call log through their own read-only ``CallLog``, and save settings through the ``SettingsStore``;
+the phone book and call notes are the page's own stores in the data folder.
 Every route needs a session except login, setup and static files; every POST needs the CSRF
 token (``appliance/web/guard.py``). Serve it with ``appliance.web.server.WebServer``.
 
@@ -19,16 +20,19 @@ from typing import Callable
 
 import bottle
 
+from appliance.store.callnotes import CallNotes
+from appliance.store.phonebook import PhoneBook
 from appliance.web import (
-    guard, routes_auth, routes_calls, routes_live, routes_menu, routes_office, routes_operators,
-    routes_prompts, routes_reports, routes_system,
+    guard, routes_auth, routes_calls, routes_desk, routes_live, routes_menu, routes_office,
+    routes_operators, routes_phonebook, routes_prompts, routes_reports, routes_system,
 )
 from appliance.web.assets import web_root
 from appliance.web.auth import Auth
 from appliance.web.context import WebContext, install_routes
 
-ROUTE_MODULES = (routes_auth, routes_live, routes_calls, routes_reports, routes_operators,
-                 routes_menu, routes_office, routes_prompts, routes_system)
+ROUTE_MODULES = (routes_auth, routes_live, routes_desk, routes_calls, routes_reports,
+                 routes_phonebook, routes_operators, routes_menu, routes_office, routes_prompts,
+                 routes_system)
 
 
 def version() -> str:
@@ -56,7 +60,8 @@ def make_app(source, settings_store, calllog, data_dir: Path, auth: Auth | None 
     data_dir = Path(data_dir)
     ctx = WebContext(source=source, store=settings_store, calllog=calllog, data_dir=data_dir,
                      auth=auth or Auth(data_dir), root=Path(root or web_root()),
-                     version=version(), clock=clock, started_at=clock())
+                     version=version(), phonebook=PhoneBook(data_dir), notes=CallNotes(data_dir),
+                     clock=clock, started_at=clock())
     app = bottle.Bottle(catchall=True)
     app.install(guard.Guard(ctx))
     for module in ROUTE_MODULES:

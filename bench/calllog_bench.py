@@ -1,14 +1,25 @@
-"""Call log benchmark: insert cost as the log grows (10^3, 10^5, 10^6 calls) and report query cost.
+"""Call log benchmark: insert cost as the log grows (10^3, 10^5, 10^6 calls), report query cost,
+and what writing call records costs the event loop's thread (before and after the writer thread).
 
 Prints one JSON document to stdout. Run it on the target (a Pi with its SD card) to get figures
-that matter there; on a desktop it shows the scaling. Takes a few minutes and about 1.5 GB of
-temporary disk at 10^6 calls.
+that matter there; on a desktop it shows the scaling. The growth part takes a few minutes and
+about 1.5 GB of temporary disk at 10^6 calls; ``--part writer`` alone takes about half a minute.
+
+The writer part sends call records (four versions per call: started, queued, answered, final)
+through ``Loop.execute(WriteCallRecord)`` as the engine does, once with the records committed on
+the loop thread (the simulated clock's synchronous writer: what the loop did before the writer
+thread) and once through the writer thread (``appliance/store/log_writer.py``). It reports the
+loop thread's time per record, how long until everything was durable, and the records per commit
+(one fsync of the WAL each, ``synchronous=FULL``), on this machine's disk and on a model of an SD
+card whose every commit takes ``--sd-commit-ms`` more.
 
     .venv/bin/python bench/calllog_bench.py [--dir DIR] [--inserts 1000] [--seed 7]
+    .venv/bin/python bench/calllog_bench.py --part writer [--sd-commit-ms 10]
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import platform
 import random
@@ -19,6 +30,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from appliance import commands as c
+from appliance.clock import RealClock, SimClock
+from appliance.loop import Loop
 from appliance.store.calllog import CALLLOG_NAME, CallLog
 from appliance.timefmt import iso, parse
 
@@ -115,6 +129,100 @@ def queries(log: CallLog) -> dict:
     }
 
 
+# -- the loop thread's share of writing records ----------------------------------------------------
+
+class _Engine:
+    """The loop wants an engine; the records are sent to it directly."""
+
+    def handle(self, event, now):
+        return []
+
+    def is_idle(self):
+        return True
+
+
+class SlowCommits:
+    """A call log whose every transaction takes ``delay_s`` more: a model of an SD card's fsync
+    (a few to tens of milliseconds) on a machine whose disk is faster."""
+
+    def __init__(self, log: CallLog, delay_s: float) -> None:
+        self.log, self.delay_s = log, delay_s
+
+    def write(self, record: dict) -> None:
+        time.sleep(self.delay_s)
+        self.log.write(record)
+
+    def write_many(self, records) -> int:
+        time.sleep(self.delay_s)
+        return self.log.write_many(records)
+
+
+def call_versions(n: int, rng: random.Random) -> list[dict]:
+    """The four versions of call ``n`` the engine writes: started, queued, answered, final."""
+    final = make_record(n, rng)
+    started = {**final, "ended_at": None, "outcome": None, "hangup_by": None, "queue": None,
+               "queued_at": None, "wait_s": None, "operator": None, "handset": None,
+               "ring_attempts": [], "talk_s": None, "hold_s": None, "wrapup_s": None,
+               "ring_s": None}
+    queued = {**started, "queue": final["queue"], "queued_at": final["queued_at"]}
+    answered = {**final, "ended_at": None, "outcome": None, "hangup_by": None, "talk_s": None,
+                "wrapup_s": None}
+    return [started, queued, answered, final]
+
+
+def _percentiles_us(times: list[float]) -> dict:
+    times = sorted(times)
+    return {"p50_us": round(statistics.median(times) * 1e6, 1),
+            "p99_us": round(times[max(0, int(len(times) * 0.99) - 1)] * 1e6, 1),
+            "max_us": round(times[-1] * 1e6, 1)}
+
+
+def loop_share(calllog, threaded: bool, records: list[dict], rate: float | None) -> dict:
+    """Send ``records`` through a loop's ``execute`` at ``rate`` a second (None: all at once);
+    time the loop thread per record and the whole until durable. ``rows_written`` counts the
+    versions actually written: a version replaced while it waited is not written at all."""
+    clock = RealClock() if threaded else SimClock(START)
+    loop = Loop(_Engine(), clock)
+    loop.connect(calllog=calllog)
+    times, began = [], time.perf_counter()
+    for k, record in enumerate(records):
+        if rate is not None:
+            lag = began + k / rate - time.perf_counter()
+            if lag > 0:
+                time.sleep(lag)
+        t0 = time.perf_counter()
+        loop.execute(c.WriteCallRecord(record))
+        times.append(time.perf_counter() - t0)
+    loop.close_records(timeout=60)
+    durable_s = time.perf_counter() - began
+    stats = loop.record_stats()
+    return {"loop_thread": _percentiles_us(times), "loop_thread_mean_us":
+            round(statistics.fmean(times) * 1e6, 1), "all_durable_s": round(durable_s, 3),
+            "records": len(records), "commits": stats["commits"],
+            "records_per_commit": round(len(records) / max(1, stats["commits"]), 2),
+            "rows_written": stats["records"], "largest_group_rows": stats["max_group"]}
+
+
+LOADS = {"steady_100_per_s": (600, 100.0), "burst_200_at_once": (200, None)}
+
+
+def writer_figures(folder: Path, seed: int, sd_commit_ms: float) -> dict:
+    """Before (records committed on the loop thread) and after (the writer thread), for each
+    load, on this disk and on the SD card model."""
+    rng, out, serial = random.Random(seed), {}, itertools.count(20_000_000)
+    disks = {"this_disk": 0.0, f"sd_model_{sd_commit_ms:g}ms_per_commit": sd_commit_ms / 1000}
+    for disk, delay in disks.items():
+        for load, (count, rate) in LOADS.items():
+            row = {}
+            for name, threaded in (("before_on_loop_thread", False), ("after_writer_thread", True)):
+                records = [v for _ in range(count // 4) for v in call_versions(next(serial), rng)]
+                with CallLog(folder / f"writer-{disk}-{load}-{name}.sqlite3") as log:
+                    target = SlowCommits(log, delay) if delay else log
+                    row[name] = loop_share(target, threaded, records, rate)
+            out.setdefault(disk, {})[load] = row
+    return out
+
+
 def run(folder: Path, inserts: int, seed: int) -> dict:
     rng, path = random.Random(seed), folder / CALLLOG_NAME
     stages, filled = [], 0
@@ -126,7 +234,7 @@ def run(folder: Path, inserts: int, seed: int) -> dict:
             stage["file_mb"] = round(path.stat().st_size / 1e6, 1)
             stages.append(stage)
             filled = size
-        return {"environment": _environment(), "insert": stages, "queries_at_1e6": queries(log)}
+        return {"insert": stages, "queries_at_1e6": queries(log)}
 
 
 def _environment() -> dict:
@@ -139,9 +247,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, help="folder for the temporary log (default: system temp)")
     parser.add_argument("--inserts", type=int, default=1000, help="timed single inserts per size")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--part", choices=("all", "growth", "writer"), default="all",
+                        help="growth: inserts and queries as the log grows; writer: the loop "
+                             "thread's share of writing records (default: both)")
+    parser.add_argument("--sd-commit-ms", type=float, default=10.0,
+                        help="extra time per commit in the SD card model (default 10)")
     args = parser.parse_args(argv)
+    figures = {"environment": _environment()}
     with tempfile.TemporaryDirectory(dir=args.dir) as folder:
-        figures = run(Path(folder), args.inserts, args.seed)
+        if args.part in ("all", "writer"):
+            figures["writer"] = writer_figures(Path(folder), args.seed, args.sd_commit_ms)
+        if args.part in ("all", "growth"):
+            figures.update(run(Path(folder), args.inserts, args.seed))
     json.dump(figures, sys.stdout, indent=2)
     print()
     return 0

@@ -13,6 +13,7 @@ import pytest
 
 from appliance.cli import main
 from appliance.store import schema
+from appliance.store.callnotes import CallNotes
 from appliance.store.calllog import CALL_FIELDS, CALLLOG_NAME, CallLog
 from appliance.store.settings import SettingsStore
 
@@ -66,7 +67,15 @@ def command(*argv, env_dir: Path | None = None) -> subprocess.CompletedProcess:
 def test_calls_json_prints_the_records_as_one_array(capsys, data_dir):
     code, out, err = run(capsys, "--data-dir", str(data_dir), "calls", "--format", "json")
     assert (code, err) == (0, "")
-    assert json.loads(out) == RECORDS
+    assert json.loads(out) == [{**r, "notes": None} for r in RECORDS]
+
+
+def test_calls_json_carries_the_notes_written_on_the_web_page(capsys, data_dir):
+    CallNotes(data_dir).save("c2", "Wants a quote", "2026-11-23T09:10:00.000Z")
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "calls", "--format", "json")
+    assert [r["notes"] for r in json.loads(out)] == [None, "Wants a quote", None]
+    _, out, _ = run(capsys, "--data-dir", str(data_dir), "calls", "--format", "csv")
+    assert "notes" not in out.splitlines()[0].split(",")          # CSV keeps the contract columns
 
 
 def test_calls_period_is_since_inclusive_until_exclusive(capsys, data_dir):
@@ -126,8 +135,11 @@ def test_stats_use_the_report_settings(capsys, data_dir):
     _, out, _ = run(capsys, "--data-dir", str(data_dir), "stats", "--format", "json")
     figures = json.loads(out)
     assert figures["service_level"]["target_s"] == 90
-    assert figures["per_operator"][1] == {"operator": "bob", "calls_taken": 0, "rings_missed": 1,
-                                          "talk_s": 0.0, "average_talk_s": None, "flagged": True}
+    bob = figures["per_operator"][1]
+    assert {key: bob[key] for key in ("operator", "calls_taken", "rings_missed", "talk_s",
+                                      "average_talk_s", "flagged")} == {
+        "operator": "bob", "calls_taken": 0, "rings_missed": 1, "talk_s": 0.0,
+        "average_talk_s": None, "flagged": True}
 
 
 def test_stats_text_is_a_report_for_a_person(capsys, data_dir):

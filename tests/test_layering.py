@@ -1,4 +1,5 @@
-"""The two import rules that keep the house in order (docs/architecture.md)."""
+"""The import rules that keep the house in order (docs/architecture.md): hardware libraries only in
+drivers, an engine with no I/O, and no two modules importing each other in a circle."""
 import ast
 from pathlib import Path
 
@@ -43,3 +44,44 @@ def test_engine_imports_only_events_commands_errors_timefmt_line_states_and_itse
             if name.split(".")[0] in {"time", "threading", "socket", "sqlite3", "os", "asyncio"}:
                 offenders.append(f"{path.name}: {name} (no I/O, threads or clocks in the engine)")
     assert offenders == []
+
+
+def _module_edges() -> dict[str, set[str]]:
+    """For each appliance module, the appliance modules it imports at module level (imports
+    inside functions are deliberate late bindings and are left out; so is the implicit import
+    of a package's ``__init__``)."""
+    modules = {}
+    for path in (ROOT / "appliance").rglob("*.py"):
+        rel = path.relative_to(ROOT).with_suffix("")
+        name = ".".join(rel.parts[:-1] if rel.name == "__init__" else rel.parts)
+        modules[name] = path
+    edges: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        found = set()
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                found |= {f"{node.module}.{alias.name}" for alias in node.names} | {node.module}
+        edges[name] = {n for n in found if n in modules and n != name and
+                       not name.startswith(n + ".")}
+    return edges
+
+
+def test_no_two_appliance_modules_import_each_other_in_a_circle():
+    edges = _module_edges()
+    cycles, state = [], {}
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = "open"
+        for nxt in sorted(edges[node]):
+            if state.get(nxt) == "open":
+                cycles.append(" -> ".join(stack[stack.index(nxt):] + [nxt]))
+            elif nxt not in state:
+                visit(nxt, stack + [nxt])
+        state[node] = "done"
+
+    for start in sorted(edges):
+        if start not in state:
+            visit(start, [start])
+    assert cycles == []

@@ -34,7 +34,8 @@ ENGINE_KEYS = frozenset({
     "greeting", "menu_main", "invalid", "timeout", "goodbye", "closed", "no_operators",
     "queue_position", "queue_wait", "callback_offer", "callback_confirm", "callback_confirm_keys",
     "callback_enter_number", "callback_thanks", "callback_intro", "transferring",
-    "recording_notice", "voicemail_greeting", "hold_operator",
+    "recording_notice", "voicemail_greeting", "hold_operator", "callback_already_booked",
+    "callback_thanks_next_day",
 })
 
 

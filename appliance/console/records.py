@@ -1,14 +1,13 @@
 """Console commands over the call log, opened read-only: the last calls and a period's figures."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
-from appliance import timefmt
 from appliance.console import views
 from appliance.console.context import Context
 from appliance.console.table import ConsoleError, count_arg, expect
 from appliance.logcli import render_text
+from appliance.store import callstats
 
 PERIODS = ("today", "week", "month")
 
@@ -27,21 +26,19 @@ def cmd_stats(ctx: Context, args: list[str]) -> str:
         raise ConsoleError(f"period must be today, week or month (got '{period}')")
     settings = ctx.store.load()
     since = period_start(period, ctx.loop.now(), settings["hours"]["timezone"])
-    reports = settings["reports"]
     with ctx.calllog() as log:
-        figures = log.stats(since, None, reports["service_level_s"], reports["missed_rings_flag"])
+        figures = callstats.report(log, since, None, settings)
     return render_text(figures).rstrip()
 
 
 def period_start(period: str, now: float, timezone: str) -> str:
     """Local midnight starting ``today``, this week (Monday) or this month, as UTC ISO text."""
-    local = datetime.fromtimestamp(now, ZoneInfo(timezone))
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    day = callstats.local_date(now, timezone)
     if period == "week":
-        midnight -= timedelta(days=midnight.weekday())
+        day -= timedelta(days=day.weekday())
     elif period == "month":
-        midnight = midnight.replace(day=1)
-    return timefmt.iso(midnight.timestamp())
+        day = day.replace(day=1)
+    return callstats.local_midnight(day, timezone)
 
 
 COMMANDS = [

@@ -70,7 +70,8 @@ def config_set(ctx: Context, args: list[str]) -> str:
     except ApplianceError as exc:
         raise ConsoleError(f"{exc}; nothing was changed") from None
     ctx.loop.post(SettingsChanged(saved))
-    return f"{text} = {json.dumps(lookup(saved, path, text), ensure_ascii=False)} (in effect now)"
+    done = f"{text} = {json.dumps(lookup(saved, path, text), ensure_ascii=False)} (in effect now)"
+    return "\n".join([done, *(f"warning: {w}" for w in schema.warnings(saved))])
 
 
 def _check_place(parent: Any, key: str | int, text: str) -> None:

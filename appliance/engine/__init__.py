@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from appliance import events as ev
 from appliance.commands import StopRecording, Unbridge
-from appliance.engine import (dialback, ending, holding, inbound, offer, serving, sms,
-                              snapshot, voicemail, waiting)
+from appliance.engine import (dialback, ending, escalation, holding, inbound, offer, repeat,
+                              serving, sms, snapshot, voicemail, waiting)
+from appliance.engine import operators
 from appliance.engine.calls import CallState
 from appliance.engine.core import EngineCore
 
@@ -59,7 +60,8 @@ def _on_digit(eng, e: ev.DigitPressed) -> None:
         return
     handler = {_S.MENU: inbound.on_digit, _S.QUEUED: offer.on_queued_digit,
                _S.CB_CONFIRM: offer.on_digit, _S.CB_ENTRY: offer.on_digit,
-               _S.CB_INTRO: dialback.on_digit, _S.VM_RECORDING: _end_message}.get(call.state)
+               _S.CB_INTRO: dialback.on_digit, _S.VM_RECORDING: _end_message,
+               _S.CB_KNOWN: repeat.on_digit}.get(call.state)
     if handler is not None:
         handler(eng, call, e.key)
 
@@ -85,7 +87,8 @@ def _on_prompt_done(eng, e: ev.PromptDone) -> None:
                _S.GOODBYE: inbound.on_last_message_done, _S.QUEUED: waiting.on_prompt_done,
                _S.CB_CONFIRM: offer.on_prompt_done, _S.CB_ENTRY: offer.on_prompt_done,
                _S.CB_THANKS: offer.on_thanks_done, _S.CB_INTRO: dialback.on_intro_done,
-               _S.VM_GREETING: voicemail.on_prompt_done}.get(call.state)
+               _S.VM_GREETING: voicemail.on_prompt_done,
+               _S.CB_KNOWN: repeat.on_prompt_done}.get(call.state)
     if handler is not None:
         handler(eng, call)
 
@@ -181,8 +184,9 @@ def _on_on_hook(eng, e: ev.HandsetOnHook) -> None:
 _CALL_TIMERS = {
     "menu": inbound.on_timeout, "announce": waiting.on_announce_timer,
     "ring": serving.on_ring_timeout, "dialogue": offer.on_timeout,
-    "escalate": waiting.on_escalate, "intro": dialback.on_intro_timeout,
+    "escalate": escalation.widen, "intro": dialback.on_intro_timeout,
     "voicemail": voicemail.on_overdue, "greet": dialback.on_greet_timeout,
+    "max_wait": escalation.on_max_wait, "known": repeat.on_timeout,
 }
 
 
@@ -213,7 +217,7 @@ def _on_sms_sent(eng, e: ev.SmsSent) -> None:
 def _on_paused(eng, e: ev.OperatorPaused) -> None:
     op = eng.ops.by_id.get(e.operator)
     if op is not None:
-        op.paused, op.pause_reason = True, "manual"
+        operators.pause(eng, op)        # a ring in progress stops; the next operator is rung
 
 
 def _on_unpaused(eng, e: ev.OperatorUnpaused) -> None:

@@ -16,6 +16,7 @@ class CallState(Enum):
     CB_CONFIRM = "cb_confirm"          # callback: number read back, 1 to confirm, 2 to change
     CB_ENTRY = "cb_entry"              # callback: keying a number, ending with #
     CB_THANKS = "cb_thanks"            # callback booked; hearing the thanks before hang-up
+    CB_KNOWN = "cb_known"              # calling again with a callback booked: keep it or cancel
     VM_GREETING = "vm_greeting"        # voicemail: hearing the prompt and the beep
     VM_RECORDING = "vm_recording"      # voicemail: speaking after the beep
     RING_OPERATOR = "ring_operator"    # dial-back: ringing the operator first
@@ -32,15 +33,17 @@ DIALBACK_STATES = frozenset({CallState.RING_OPERATOR, CallState.DIALLING, CallSt
 
 _S = CallState
 ALLOWED: dict[CallState, frozenset[CallState]] = {
-    _S.MENU: frozenset({_S.MENU, _S.GOODBYE, _S.QUEUED, _S.VM_GREETING, _S.ENDED}),
+    _S.MENU: frozenset({_S.MENU, _S.GOODBYE, _S.QUEUED, _S.VM_GREETING, _S.CB_KNOWN, _S.ENDED}),
     _S.CLOSED: frozenset({_S.VM_GREETING, _S.ENDED}),
     _S.VM_GREETING: frozenset({_S.VM_RECORDING, _S.ENDED}),
     _S.VM_RECORDING: frozenset({_S.GOODBYE, _S.ENDED}),
     _S.GOODBYE: frozenset({_S.ENDED}),
-    _S.QUEUED: frozenset({_S.CB_CONFIRM, _S.CB_ENTRY, _S.TALKING, _S.GOODBYE, _S.ENDED}),
+    _S.QUEUED: frozenset({_S.CB_CONFIRM, _S.CB_ENTRY, _S.TALKING, _S.GOODBYE, _S.VM_GREETING,
+                          _S.ENDED}),                       # voicemail: a queue's overflow
     _S.CB_CONFIRM: frozenset({_S.CB_ENTRY, _S.CB_THANKS, _S.QUEUED, _S.TALKING, _S.ENDED}),
     _S.CB_ENTRY: frozenset({_S.CB_CONFIRM, _S.QUEUED, _S.TALKING, _S.ENDED}),
     _S.CB_THANKS: frozenset({_S.ENDED}),
+    _S.CB_KNOWN: frozenset({_S.CB_THANKS, _S.MENU, _S.ENDED}),
     _S.RING_OPERATOR: frozenset({_S.DIALLING, _S.ENDED}),
     _S.DIALLING: frozenset({_S.CB_INTRO, _S.ENDED}),
     _S.CB_INTRO: frozenset({_S.TALKING, _S.ENDED}),
@@ -99,6 +102,7 @@ class Call:
     sms: str | None = None                  # the text message after the call: sent, failed
     failure: str | None = None              # why a failed call failed (the line's reason)
     transfers: list[dict] = field(default_factory=list)   # {at, from_queue, to_queue, by}
+    callback_expected_at: float | None = None  # when the caller was told to expect the dial-back
     # What the engine remembers while the call lives (not part of the record):
     rank: tuple[float, int] | None = None
     play_id: int = 0
@@ -109,6 +113,8 @@ class Call:
     tried_handsets: set[int] = field(default_factory=set)
     talk_started_at: float | None = None
     hold_started_at: float | None = None
+    pool: tuple[str, ...] = ()              # queues whose operators may take it (escalation)
+    record_queue: str | None = None         # the first queue, once an overflow moved the call
     request_id: str | None = None
     timers: set[str] = field(default_factory=set)
     sms_out: tuple[str, str] | None = None  # (number, text) to send once the call has ended

@@ -4,11 +4,11 @@ from __future__ import annotations
 from appliance import commands as cmd
 from appliance.engine.calls import Call, CallState
 from appliance.engine.ending import end_call, stop_rings
+from appliance.engine.ringing import pick, ring_operators
 
 
 def start(eng, req, line: str) -> bool:
     """Ring an operator for the request on ``line``; False if no operator of its queue is free."""
-    from appliance.engine.serving import pick, ring_operators
     chosen = pick(eng, req.queue, req.tried_handsets)
     if not chosen:
         return False

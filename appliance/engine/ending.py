@@ -82,7 +82,7 @@ def finish_wrapup(eng, op) -> None:
     """
     if op.off_hook or eng.now < (op.wrapup_until or 0):
         return
-    op.wrapup_until = None
+    op.wrapup_done(eng.now)
     if op.wrapup_call is None:
         return
     call = eng.awaiting_wrapup.pop(op.wrapup_call, None)
@@ -92,3 +92,10 @@ def finish_wrapup(eng, op) -> None:
         if actual - (call.wrapup_s or 0.0) > 0.5:
             call.wrapup_s = actual
             eng.write(call)
+
+
+def goodbye(eng, call: Call, outcome: str, prompt_key: str = "goodbye") -> None:
+    """Say a last message; the appliance hangs up when it ends (outcome kept for the record)."""
+    call.move(CallState.GOODBYE)
+    call.outcome = outcome
+    eng.play(call, [("prompt", prompt_key)])

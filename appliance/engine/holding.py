@@ -11,12 +11,11 @@ record's ``transfers`` as ``{at, from_queue, to_queue, by}``.
 from __future__ import annotations
 
 from appliance import commands as cmd
-from appliance.engine import ending
+from appliance.engine import ending, escalation
 from appliance.engine.calls import Call, CallState
 from appliance.engine.waiting import HOLD_MUSIC
 
 HOLD_PROMPT = (("prompt", "hold_operator"),)
-HEAD = float("-inf")          # a rank ahead of every caller who joined a queue normally
 
 
 def on_flash(eng, op) -> None:
@@ -104,8 +103,9 @@ def requeue(eng, call: Call, op, queue: str) -> None:
     call.queue, call.queued_at = queue, eng.now
     call.operator, call.handset = None, None
     call.tried_handsets.clear()
-    call.rank = (HEAD, eng.next_seq())
+    call.rank = (escalation.HEAD, eng.next_seq())
     eng.book.add(call)
+    escalation.arm(eng, call)
     eng.call_timer(call, "announce", eng.queue_conf(queue)["announce_every_s"])
     eng.write(call)
 

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from appliance import commands as cmd
-from appliance.engine import menu, voicemail, waiting
+from appliance.engine import menu, repeat, voicemail, waiting
 from appliance.engine.calls import Call, CallState
-from appliance.engine.ending import hang_up
+from appliance.engine.ending import goodbye, hang_up
 
 
 def on_ringing(eng, line: str, caller: str | None) -> None:
@@ -23,7 +23,10 @@ def on_ringing(eng, line: str, caller: str | None) -> None:
     eng.emit(cmd.AnswerLine(line))
     call.answered_at = eng.now
     eng.count("calls")
-    if open_now:
+    booked = repeat.pending_for(eng, caller) if open_now else None
+    if booked is not None:
+        repeat.greet(eng, call, booked)
+    elif open_now:
         notice = eng.settings["recording"]
         told = [("prompt", notice["notice_prompt"])] if notice["enabled"] else []
         eng.play(call, [("prompt", eng.settings["menu"]["greeting"]), *told, _prompt(eng, call)])
@@ -92,13 +95,6 @@ def on_prompt_done(eng, call: Call) -> None:
 def on_timeout(eng, call: Call) -> None:
     """No key within the timeout."""
     retry(eng, call, eng.settings["menu"]["timeout_prompt"])
-
-
-def goodbye(eng, call: Call, outcome: str, prompt_key: str = "goodbye") -> None:
-    """Say a last message; the appliance hangs up when it ends (outcome kept for the record)."""
-    call.move(CallState.GOODBYE)
-    call.outcome = outcome
-    eng.play(call, [("prompt", prompt_key)])
 
 
 def on_last_message_done(eng, call: Call) -> None:

@@ -111,10 +111,24 @@ def book(eng, call: Call) -> None:
     call.outcome = "callback_requested"
     call.move(CallState.CB_THANKS)
     eng.count("callbacks_requested")
+    wait = waiting.estimate(eng, req)
+    call.callback_expected_at, next_day = expected_at(eng, wait)
     if sms.wants_confirmation(eng, req.number):
-        sms.prepare_confirmation(eng, call, req, waiting.estimate(eng, req))
-    eng.play(call, [("prompt", "callback_thanks")])
+        sms.prepare_confirmation(eng, call, req, wait)
+    eng.play(call, [("prompt", "callback_thanks_next_day" if next_day else "callback_thanks")])
     eng.write(call)
+
+
+def expected_at(eng, wait: float | None) -> tuple[float, bool]:
+    """When the caller may expect the dial-back, and whether that is the next working day: it
+    is, when booked within ``callbacks.close_margin_s`` of closing or not expected before it."""
+    expected = eng.now + (wait or 0.0)
+    closes = eng.schedule.next_close(eng.now)
+    margin = eng.settings["callbacks"]["close_margin_s"]
+    if closes is None or (closes - eng.now > margin and expected < closes):
+        return expected, False
+    opens = eng.schedule.next_open(closes)
+    return (opens if opens is not None else expected), True
 
 
 def on_thanks_done(eng, call: Call) -> None:

@@ -1,9 +1,13 @@
-"""Operators at their desk handsets: who is free, and which free one to ring by each strategy."""
+"""Operators at their desk handsets: who is free, which free one to ring by each strategy, and
+pausing one (which silences a ring sounding on their handset)."""
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
 from enum import Enum
+
+from appliance import commands as cmd
+from appliance.engine.calls import CallState
 
 STRATEGIES = ("lru", "fewest_calls", "random", "ring_all")
 
@@ -32,13 +36,30 @@ class Operator:
     off_hook: bool = False
     ringing_for: str | None = None      # call id whose ring is sounding on this handset
     call_id: str | None = None          # call this operator is on (talking, or dialling back)
-    wrapup_until: float | None = None
+    _wrapup_until: float | None = field(default=None, repr=False)
     wrapup_call: str | None = None      # call whose record waits for the real wrap-up time
-    last_ended_at: float | None = None
+    last_ended_at: float | None = None  # end of their last conversation
+    ready_at: float | None = None       # end of their last wrap-up: free again from then (LRU)
     missed_in_row: int = 0
     day: str = ""
     calls_today: int = 0
     missed_today: int = field(default=0)
+
+    @property
+    def wrapup_until(self) -> float | None:
+        """When the wrap-up after the last call may end at the earliest (None: not in wrap-up)."""
+        return self._wrapup_until
+
+    @wrapup_until.setter
+    def wrapup_until(self, value: float | None) -> None:
+        self._wrapup_until = value
+        if value is not None:
+            self.ready_at = value       # the planned end; ``wrapup_done`` sets the real one
+
+    def wrapup_done(self, now: float) -> None:
+        """The wrap-up is over at ``now`` (its time has passed and the handset is down)."""
+        self._wrapup_until = None
+        self.ready_at = now
 
     def state(self, now: float) -> OpState:
         """The one state to show; the order of checks is the order of importance."""
@@ -75,8 +96,10 @@ class Operator:
 
 
 def lru_key(op: Operator) -> tuple:
-    """Idle longest first: never-used operators before all others, then by handset number."""
-    return (op.last_ended_at is not None, op.last_ended_at or 0.0, op.handset)
+    """Idle longest first, counted from the end of their last wrap-up (not of the talk: a long
+    wrap-up is work); never-used operators before all others, then by handset number."""
+    ready = op.ready_at if op.ready_at is not None else op.last_ended_at
+    return (ready is not None, ready or 0.0, op.handset)
 
 
 def choose(strategy: str, candidates: list[Operator], rng: random.Random, today: str) -> list[Operator]:
@@ -134,3 +157,29 @@ class OperatorPool:
 
     def __iter__(self):
         return iter(sorted(self.by_id.values(), key=lambda o: o.handset))
+
+
+def pause(eng, op: Operator, reason: str = "manual") -> None:
+    """Pause ``op``: no calls are offered to them until unpaused.
+
+    A ring sounding on their handset stops at once (its attempt ends ``cancelled``: the operator
+    did not miss it). A waiting caller whose only ring that was is offered to the next free
+    operator by the dispatch that follows every event; a dial-back that was ringing only them
+    gives its request back to wait for another operator. Under ``ring_all`` the other handsets
+    ringing for the same caller go on ringing.
+    """
+    op.paused, op.pause_reason = True, reason
+    call = eng.calls.get(op.ringing_for) if op.ringing_for else None
+    op.ringing_for = None
+    if call is None:
+        return
+    for attempt in call.ringing():
+        if attempt.operator == op.id:
+            attempt.result, attempt.ended_at = "cancelled", eng.now
+    eng.emit(cmd.StopRing(op.handset))
+    if call.ringing():
+        return
+    eng.cancel_call_timer(call, "ring")
+    if call.state is CallState.RING_OPERATOR:
+        from appliance.engine import dialback      # dialback imports the serving flow
+        dialback.give_back(eng, call)

@@ -20,27 +20,55 @@ class QueueBook:
 
     def __init__(self, names):
         self._lines: dict[str, list] = {name: [] for name in names}
+        self._ranks: dict[str, list] = {name: [] for name in names}   # the same order, ranks only
 
     def ensure(self, name: str) -> None:
         """Make room for a queue added by new settings."""
         self._lines.setdefault(name, [])
+        self._ranks.setdefault(name, [])
 
     def add(self, member) -> int:
         """Put ``member`` in its place in ``member.queue``; returns its position (1 = next)."""
-        line = self._lines[member.queue]
-        index = bisect.bisect_right(line, member.rank, key=_rank)
+        line, ranks = self._lines[member.queue], self._ranks[member.queue]
+        index = bisect.bisect_right(ranks, member.rank)
         line.insert(index, member)
+        ranks.insert(index, member.rank)
         return index + 1
 
     def remove(self, member) -> None:
         """Take ``member`` out of its queue, if it is there."""
         line = self._lines.get(member.queue, [])
-        if member in line:
-            line.remove(member)
+        index = self._index(line, member)
+        if index is not None:
+            del line[index]
+            del self._ranks[member.queue][index]
 
     def position(self, member) -> int:
         """Place in line of ``member`` (1 = next)."""
-        return self._lines[member.queue].index(member) + 1
+        index = self._index(self._lines[member.queue], member)
+        if index is None:
+            raise ValueError(f"{member.kind} {member.id} is not in queue {member.queue}")
+        return index + 1
+
+    def ahead(self, name: str, rank: tuple[float, int]) -> int:
+        """How many members of queue ``name`` rank before ``rank``: a binary search, so that a
+        wait estimate never walks a long line."""
+        return bisect.bisect_left(self._ranks.get(name, ()), rank)
+
+    def _index(self, line: list, member) -> int | None:
+        """Where ``member`` is in ``line``: a binary search by rank, then the member itself.
+
+        Not ``list.index``: members are dataclasses, whose ``==`` compares every field, and a
+        long line of callback requests made every announcement walk it. ``_ranks`` holds the
+        same order as the lines, so the search needs no key function."""
+        if member.rank is None or not line:
+            return None
+        index = bisect.bisect_left(self._ranks[member.queue], member.rank)
+        while index < len(line) and line[index].rank == member.rank:
+            if line[index] is member:
+                return index
+            index += 1
+        return None
 
     def members(self, name: str) -> list:
         """The members of queue ``name`` in order (a copy is not made: do not mutate)."""

@@ -27,7 +27,7 @@ def build_record(call: Call) -> dict:
         "answered_at": iso(call.answered_at),
         "ended_at": iso(call.ended_at),
         "menu_path": call.menu_path,
-        "queue": call.queue,
+        "queue": call.record_queue or call.queue,
         "queued_at": iso(call.queued_at),
         "position_at_entry": call.position_at_entry,
         "announced_wait_s": _seconds(call.announced_wait_s),
@@ -52,4 +52,5 @@ def build_record(call: Call) -> dict:
         "sms": call.sms,
         "failure": call.failure,
         "transfers": [dict(t, at=iso(t["at"])) for t in call.transfers],
+        "callback_expected_at": iso(call.callback_expected_at),
     }

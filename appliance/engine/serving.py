@@ -2,28 +2,39 @@
 from __future__ import annotations
 
 from appliance import commands as cmd
-from appliance.engine import dialback, voicemail
-from appliance.engine.calls import Call, CallState, RingAttempt
+from appliance.engine import dialback, escalation, voicemail
+from appliance.engine.calls import Call, CallState
 from appliance.engine.ending import stop_rings
-from appliance.engine.operators import choose
+from appliance.engine.ringing import pick, ring_operators
 
 
 def dispatch(eng) -> None:
     """Offer calls to free operators, oldest rank first.
 
-    A callback request that cannot get a line blocks its queue (nobody who came later is served
-    before it); a request waiting for its retry time or for opening hours does not.
+    A callback request with no free operator blocks its queue: nobody who came later is served
+    before it. A request that cannot get a *line* blocks only the requests behind it. Callers
+    behind it already hold their lines, and serving them is what frees a line; otherwise, with
+    one line, the caller on it would wait for a request that waits for that very line. A request
+    waiting for its retry time or for opening hours blocks nothing.
     """
-    if eng.stopped or not eng.ops.any_free(eng.now):
+    if eng.stopped:
+        return
+    escalation.leave_empty_queues(eng)
+    if not eng.ops.any_free(eng.now):
         return
     blocked: set[str] = set()
+    no_line: set[str] = set()               # queues whose next request waits for a line
     for member in list(eng.book.by_rank()):
         if member.queue in blocked:
             continue
         if member.kind == "caller":
             if not member.ringing() and not ring(eng, member):
                 blocked.add(member.queue)
-        elif member.eligible(eng.now) and not _dial_back(eng, member):
+        elif not member.eligible(eng.now) or member.queue in no_line:
+            continue
+        elif eng.schedule.is_open(eng.now) and eng.free_line() is None:
+            no_line.add(member.queue)
+        elif not _dial_back(eng, member):
             blocked.add(member.queue)
         if not eng.ops.any_free(eng.now):
             return
@@ -46,32 +57,9 @@ def _wait_for_opening(eng) -> None:
         eng.start_timer(("open",), opens)
 
 
-def pick(eng, queue: str, tried: set[int]) -> list:
-    """Operators to ring for one caller of ``queue``: untried ones first, then a new round."""
-    free = eng.ops.free_for(queue, eng.now)
-    if not free:
-        return []
-    untried = [op for op in free if op.handset not in tried]
-    if not untried:
-        tried.clear()
-        untried = free
-    today = eng.schedule.local_date(eng.now)
-    return choose(eng.queue_conf(queue)["strategy"], untried, eng.rng, today)
-
-
-def ring_operators(eng, call: Call, operators: list, tried: set[int]) -> None:
-    """Ring each of ``operators`` for ``call``, showing the caller's number, with a timeout."""
-    for op in operators:
-        call.ring_attempts.append(RingAttempt(op.id, op.handset, eng.now))
-        op.ringing_for = call.id
-        tried.add(op.handset)
-        eng.emit(cmd.RingHandset(op.handset, call.caller))
-    eng.call_timer(call, "ring", eng.queue_conf(call.queue)["ring_timeout_s"])
-
-
 def ring(eng, call: Call) -> bool:
     """Ring the operator(s) the queue's strategy picks for a waiting caller; False if none free."""
-    chosen = pick(eng, call.queue, call.tried_handsets)
+    chosen = pick(eng, call.queue, call.tried_handsets, escalation.pool(call))
     if chosen:
         ring_operators(eng, call, chosen, call.tried_handsets)
     return bool(chosen)
@@ -125,7 +113,8 @@ def _connect(eng, call: Call) -> None:
     call.hold_s = call.hold_s or 0.0
     call.move(CallState.TALKING)
     call.talk_started_at = eng.now
-    eng.count("answered")
+    if call.talk_s is None:                 # a transferred caller was counted the first time
+        eng.count("answered")
     eng.write(call)
 
 

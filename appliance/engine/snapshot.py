@@ -10,7 +10,7 @@ _LINE_STATE = {
     CallState.MENU: LineState.MENU, CallState.CLOSED: LineState.CLOSED,
     CallState.GOODBYE: LineState.MENU, CallState.QUEUED: LineState.WAITING,
     CallState.CB_CONFIRM: LineState.WAITING, CallState.CB_ENTRY: LineState.WAITING,
-    CallState.CB_THANKS: LineState.WAITING, CallState.VM_GREETING: LineState.VOICEMAIL,
+    CallState.CB_THANKS: LineState.WAITING, CallState.CB_KNOWN: LineState.MENU, CallState.VM_GREETING: LineState.VOICEMAIL,
     CallState.VM_RECORDING: LineState.VOICEMAIL, CallState.RING_OPERATOR: LineState.DIALLING,
     CallState.DIALLING: LineState.DIALLING, CallState.CB_INTRO: LineState.DIALLING,
     CallState.TALKING: LineState.TALKING, CallState.ON_HOLD: LineState.ON_HOLD,
@@ -64,7 +64,10 @@ def _operators(eng, now: float) -> list[dict]:
                      "state": op.state(now).value, "queues": list(op.queues),
                      "calls_today": op.calls_on(today), "missed_in_row": op.missed_in_row,
                      "pause_reason": op.pause_reason if op.paused else None,
-                     "caller": call.caller if call else None})
+                     "caller": call.caller if call else None,
+                     "call_id": call.id if call else None,
+                     "queue": call.queue if call else None,
+                     "queued_at": iso(call.queued_at) if call else None})
     return rows
 
 

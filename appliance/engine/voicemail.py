@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from appliance import commands as cmd
-from appliance.engine import inbound
 from appliance.engine.calls import Call, CallState
-from appliance.engine.ending import end_call
+from appliance.engine.ending import end_call, goodbye
 from appliance.engine.records import iso
 
 SAFETY_MARGIN_S = 10.0
@@ -37,13 +36,13 @@ def on_prompt_done(eng, call: Call) -> None:
 def on_done(eng, call: Call) -> None:
     """The message is complete (silence or length): thank the caller and hang up."""
     eng.cancel_call_timer(call, "voicemail")
-    inbound.goodbye(eng, call, "voicemail")
+    goodbye(eng, call, "voicemail")
 
 
 def on_overdue(eng, call: Call) -> None:
     """The driver never said the message ended: stop it ourselves."""
     eng.emit(cmd.StopRecording(call.line))
-    inbound.goodbye(eng, call, "voicemail")
+    goodbye(eng, call, "voicemail")
 
 
 def on_hung_up(eng, call: Call, by: str) -> None:

@@ -1,10 +1,9 @@
 """Waiting in a queue: joining, place and wait announcements, hold music, escalation, transfer."""
 from __future__ import annotations
 
-from appliance.engine import ewt, inbound
+from appliance.engine import escalation, ewt
 from appliance.engine.calls import Call, CallState
-from appliance.engine.ending import stop_rings
-from appliance.engine.operators import OpState
+from appliance.engine.ending import goodbye, stop_rings
 
 HOLD_MUSIC = ("music", "hold")
 
@@ -18,7 +17,7 @@ def join(eng, call: Call, queue: str, seen: tuple[str, ...] = ()) -> None:
             join(eng, call, target, seen + (queue,))
             return
         call.queue = queue
-        inbound.goodbye(eng, call, "no_operators", "no_operators")
+        goodbye(eng, call, "no_operators", "no_operators")
         return
     call.queue = queue
     call.queued_at = eng.now
@@ -28,7 +27,7 @@ def join(eng, call: Call, queue: str, seen: tuple[str, ...] = ()) -> None:
     position = eng.book.add(call)
     if call.position_at_entry is None:
         call.position_at_entry = position
-    _arm_escalation(eng, call)
+    escalation.arm(eng, call)
     announce(eng, call, first=True)
     eng.write(call)
 
@@ -40,73 +39,25 @@ def _arm_escalation(eng, call: Call) -> None:
 
 
 def estimate(eng, member) -> float | None:
-    """Seconds until ``member`` (a caller or a callback request) reaches an operator."""
-    return estimate_all(eng).get(member.id)
+    """Seconds until ``member`` (a caller or a callback request) reaches an operator; None when
+    nobody staffs its queue (engine/ewt.py, docs/engine.md section 4)."""
+    return ewt.Board(eng, escalation.pool).wait(member)
 
 
 def estimate_all(eng) -> dict[str, float | None]:
-    """The estimated wait of every member of every queue, in one pass over the waiting lines.
-
-    Walking all members oldest first, each queue keeps a count of callers ahead (its own, and a
-    share of other queues' callers, by the share of their operators that also serve it) and a
-    heap of operators' next-free times, played forward as that count grows.
-    """
-    staff = {q: {op.id: op for op in eng.ops.in_queue(q) if op.staffed()} for q in eng.book.names()}
-    plans = {q: _Plan(eng, q, ops) for q, ops in staff.items() if ops}
-    found: dict[str, float | None] = {}
-    for member in eng.book.by_rank():
-        plan = plans.get(member.queue)
-        found[member.id] = plan.wait() if plan else None
-        for other in plans.values():
-            other.ahead += other.share_of(staff.get(member.queue, {}))
-    return found
-
-
-class _Plan:
-    """One queue's operators, summed up once: free now, first to be free, staffed, cycle."""
-
-    def __init__(self, eng, queue: str, operators: dict):
-        conf = eng.queue_conf(queue)
-        handle = eng.handle_times.mean(queue, conf["default_handle_s"])
-        self.cycle, self.staffed = handle + conf["wrapup_s"], len(operators)
-        self.ids = set(operators)
-        self.ahead = 0.0
-        fixed, talking, self.free_now = [], [], 0
-        for op in operators.values():
-            self._place(eng, op, queue, conf["wrapup_s"], handle, fixed, talking)
-        self.first = ewt.first_free(fixed, talking)
-
-    def _place(self, eng, op, queue, wrapup, handle, fixed, talking) -> None:
-        state = op.state(eng.now)
-        call = eng.calls.get(op.call_id) if op.call_id else None
-        if state in (OpState.AVAILABLE, OpState.RINGING):
-            self.free_now += 1
-        elif state is OpState.WRAPUP:
-            fixed.append(max(0.0, (op.wrapup_until or eng.now) - eng.now))
-        elif call is not None and call.talk_started_at is not None:
-            elapsed = eng.now - call.talk_started_at + (call.ring_s or 0.0)
-            talking.append((eng.handle_times.remaining(queue, elapsed, handle), wrapup))
-        else:                                   # off hook, or dialling a callback: half a call
-            talking.append((ewt.Remaining(None, handle / 2), wrapup))
-
-    def share_of(self, their_staff: dict) -> float:
-        """How much one caller of a queue with ``their_staff`` weighs on this queue's operators."""
-        if not their_staff:
-            return 0.0
-        return len(self.ids.intersection(their_staff)) / len(their_staff)
-
-    def wait(self) -> float:
-        """The wait of the next member of this queue, with ``ahead`` callers before them."""
-        return ewt.expected_wait(self.ahead, self.free_now, self.first, self.cycle, self.staffed)
+    """The estimated wait of every member of every queue (the dashboard's list)."""
+    board = ewt.Board(eng, escalation.pool)
+    return {m.id: board.wait(m) for name in eng.book.names() for m in eng.book.members(name)}
 
 
 def announce(eng, call: Call, first: bool = False) -> None:
     """Place in line and estimated wait (and the callback offer when the wait is long)."""
     conf = eng.queue_conf(call.queue)
-    wait = estimate(eng, call)
+    free_in = ewt.Board(eng, escalation.pool).until_free(call)
+    wait = None if free_in is None else free_in + eng.handle_times.ring(call.queue)
     position = eng.book.position(call)
     items = []
-    if first and position == 1 and wait == 0.0:
+    if first and position == 1 and free_in == 0.0:
         wait = None     # an operator is free now: straight to ringing, no announcement
     elif conf["announce_position"]:
         items += [("prompt", "queue_position"), ("position", position)]

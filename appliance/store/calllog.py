@@ -36,12 +36,13 @@ CALL_FIELDS = (
     "ended_at", "menu_path", "queue", "queued_at", "position_at_entry", "announced_wait_s",
     "wait_s", "callback_offered", "callback_number", "operator", "handset", "ring_attempts",
     "ring_s", "talk_s", "hold_s", "wrapup_s", "outcome", "hangup_by", "recording", "voicemail",
-    "sms", "failure", "transfers",
+    "sms", "failure", "transfers", "callback_expected_at",
 )
 # Fields with a column of their own (for range queries and figures); the others (ring attempts
 # have their own table; sms) live only in the record's JSON.
 COLUMNS = tuple(name for name in CALL_FIELDS
-                if name not in ("ring_attempts", "sms", "failure", "transfers"))
+                if name not in ("ring_attempts", "sms", "failure", "transfers",
+                                "callback_expected_at"))
 TIME_COLUMNS = ("started_at", "answered_at", "ended_at", "queued_at")
 ATTEMPT_FIELDS = ("operator", "handset", "started_at", "ended_at", "result")
 

@@ -1,40 +1,95 @@
 """Report figures of the call log, summed by SQL over a time range (docs/reports.md explains each).
 
 Every figure is an aggregate that SQLite computes over the rows of the range, using the index on
-``started_at``; no query loads the records into Python, so a month of calls costs milliseconds.
+``started_at``; no query loads the records into Python, so a month of calls costs a tenth of a
+second at most. Python only adds up small grouped results: calls by queue, direction and outcome,
+by hour, by operator and day, and the few distinct menu paths that ended in the menu.
+
+Hours and days are the owner's (``hours.timezone``): the period is cut into stretches in which the
+zone's UTC offset does not change (a daylight-saving change starts a new one) and SQLite shifts
+each row's UTC time by that stretch's offset before taking its hour or date.
+
+    figures = report(log, "2026-11-23", None, settings)    # from the office's midnight to now
 """
 from __future__ import annotations
 
+import json
 import sqlite3
+from datetime import datetime, timezone as dt_timezone
+from zoneinfo import ZoneInfo
+
+from appliance import timefmt
 
 OUTCOMES = ("answered", "abandoned_menu", "abandoned_queue", "callback_requested",
             "callback_answered", "callback_failed", "voicemail", "closed", "no_operators", "failed")
+SHORT_ABANDON_S = 5.0          # a caller who leaves the queue sooner is a short abandon
+CALLBACK_HORIZON_S = 8 * 86400  # dial-backs later than this after the period are not looked for
 _QUEUED = "direction = 'inbound' AND queued_at IS NOT NULL"
 _ANSWERED = "outcome IN ('answered', 'callback_answered')"
+_BUSY = "(coalesce(talk_s, 0) + coalesce(hold_s, 0) + coalesce(wrapup_s, 0))"
+_IN_MENU = "(outcome = 'abandoned_menu' AND direction = 'inbound')"
 
-_SUMMARY = f"""
-SELECT count(*) AS calls,
-       count(CASE WHEN direction = 'inbound' THEN 1 END) AS inbound,
-       count(CASE WHEN direction = 'callback' THEN 1 END) AS callbacks_dialled,
-       count(CASE WHEN {_QUEUED} THEN 1 END) AS offered,
-       count(CASE WHEN {_QUEUED} AND outcome = 'answered' AND wait_s <= :target THEN 1 END)
-           AS answered_within,
-       avg(CASE WHEN {_QUEUED} THEN wait_s END) AS average_wait_s,
-       max(CASE WHEN {_QUEUED} THEN wait_s END) AS longest_wait_s,
-       count(CASE WHEN {_ANSWERED} THEN 1 END) AS answered_calls,
-       avg(CASE WHEN {_ANSWERED} THEN ring_s END) AS ring_s,
-       avg(CASE WHEN {_ANSWERED} THEN talk_s END) AS talk_s,
-       avg(CASE WHEN {_ANSWERED} THEN hold_s END) AS hold_s,
-       avg(CASE WHEN {_ANSWERED} THEN wrapup_s END) AS wrapup_s
-FROM calls {{where}}
+# One pass over the period's calls, grouped finely enough that every figure of volume, outcomes,
+# queues, waits and handling is a sum over its rows: by queue (of callers who queued), direction
+# and outcome.
+_GROUPS = f"""
+SELECT CASE WHEN {_QUEUED} THEN 1 ELSE 0 END AS queued,
+       CASE WHEN {_QUEUED} THEN queue END AS queue, direction, outcome, count(*) AS calls,
+       count(CASE WHEN wait_s <= :target THEN 1 END) AS within,
+       count(CASE WHEN wait_s < :short THEN 1 END) AS short,
+       sum(wait_s) AS wait, count(wait_s) AS waits, max(wait_s) AS longest_wait,
+       sum(ring_s) AS ring, count(ring_s) AS rings, sum(talk_s) AS talk, count(talk_s) AS talks,
+       sum(hold_s) AS hold, count(hold_s) AS holds, sum(wrapup_s) AS wrapup,
+       count(wrapup_s) AS wrapups, sum({_BUSY}) AS busy
+FROM calls {{where}} GROUP BY 1, 2, 3, 4
 """
+# Per operator and office day (``{day}``), merged over offset stretches in Python. A call taken
+# spans from its end less talk and hold to its end plus wrap-up (julian days), so a day at the desk
+# is never shorter than the busy time in it (answered_at is when the appliance answered, not the
+# operator); the rings of their handset, answered or not, mark the rest of the day.
 _TAKEN = f"""
-SELECT operator, count(*), sum(talk_s), avg(talk_s) FROM calls
-{{where}} {{joiner}} operator IS NOT NULL AND {_ANSWERED} GROUP BY operator
+SELECT operator, {{day}} AS day, count(*), sum(talk_s), count(talk_s), sum(hold_s),
+       sum(wrapup_s), sum({_BUSY}),
+       min(julianday(coalesce(ended_at, started_at))
+           - (coalesce(talk_s, 0) + coalesce(hold_s, 0)) / 86400.0),
+       max(julianday(coalesce(ended_at, started_at)) + coalesce(wrapup_s, 0) / 86400.0)
+FROM calls {{where}} {{joiner}} operator IS NOT NULL AND {_ANSWERED} GROUP BY operator, day
 """
-_MISSED = """
-SELECT operator, count(*) FROM ring_attempts
-{where} {joiner} operator IS NOT NULL AND result = 'no_answer' GROUP BY operator
+_RINGS = """
+SELECT operator, {day} AS day, count(CASE WHEN result = 'no_answer' THEN 1 END),
+       min(started_at), max(coalesce(ended_at, started_at))
+FROM ring_attempts {where} {joiner} operator IS NOT NULL GROUP BY operator, day
+"""
+# The figures that need a record's JSON: the calls that ended in the menu (by path and, where the
+# record has them, menu_actions) and transfers, each counted once per call even if a record listed
+# the same move twice. Only those records are read: in CallLog's compact JSON a non-empty
+# transfers list reads '"transfers":[{'.
+_FROM_RECORDS = f"""
+WITH picked AS MATERIALIZED (
+    SELECT id, record, menu_path, {_IN_MENU} AS in_menu FROM calls {{where}} {{joiner}}
+           ({_IN_MENU} OR instr(record, '"transfers":[{{{{') > 0))
+SELECT 'menu', menu_path, json_extract(record, '$.menu_actions'), count(*)
+FROM picked WHERE in_menu GROUP BY 2, 3
+UNION ALL
+SELECT 'transfers', count(*), count(DISTINCT id), count(CASE WHEN by_whom = 'system' THEN 1 END)
+FROM (SELECT DISTINCT picked.id AS id, t.value ->> 'at', t.value ->> 'from_queue',
+             t.value ->> 'to_queue', t.value ->> 'by' AS by_whom
+      FROM picked, json_each(picked.record, '$.transfers') AS t WHERE t.type = 'object')
+"""
+# From the moment the caller chose a callback (queued_at + wait_s; else the end of their call)
+# to the first dial-back that the caller answered. A dial-back starts after its request and, as
+# the appliance drops promises older than a week, within CALLBACK_HORIZON_S of the period's end:
+# the dial-backs are read in that window by the started_at index; requests by their own period.
+_CALLBACK_DELAY = """
+SELECT count(*), avg(delay), max(delay) FROM (
+    SELECT min(CASE WHEN p.queued_at IS NOT NULL AND p.wait_s IS NOT NULL
+                    THEN (julianday(c.answered_at) - julianday(p.queued_at)) * 86400.0 - p.wait_s
+                    ELSE (julianday(c.answered_at) - julianday(p.ended_at)) * 86400.0 END) AS delay
+    FROM calls AS c JOIN calls AS p ON p.id = c.parent_id
+    WHERE c.direction = 'callback' AND c.outcome = 'callback_answered'
+      AND c.answered_at IS NOT NULL {child} AND p.direction = 'inbound' {parent}
+    GROUP BY p.id
+)
 """
 
 
@@ -52,86 +107,381 @@ def _round(value: float | None, places: int = 3) -> float | None:
     return None if value is None else round(value, places)
 
 
-def _summary(conn: sqlite3.Connection, where: str, params: dict) -> dict:
-    cursor = conn.execute(_SUMMARY.format(where=where), params)
+def _share(part: int, whole: int) -> float | None:
+    return _round(part / whole, 4) if whole else None
+
+
+# ---- the owner's time zone ----------------------------------------------------------------------
+
+def _offset_minutes(zone: ZoneInfo, ts: float) -> int:
+    return int(datetime.fromtimestamp(ts, dt_timezone.utc).astimezone(zone).utcoffset()
+               .total_seconds() // 60)
+
+
+def offset_stretches(zone: ZoneInfo, start: float, end: float) -> list[tuple[float, int]]:
+    """``[(from, offset_minutes), ...]``: where the zone's UTC offset changes within
+    ``[start, end]`` (the first entry is ``start``). Daylight-saving changes are found day by day,
+    then to the second; zones do not change twice within a day."""
+    found = [(start, _offset_minutes(zone, start))]
+    at = start
+    while at < end:
+        step = min(at + 86400.0, end)
+        offset = _offset_minutes(zone, step)
+        if offset != found[-1][1]:
+            low, high = int(at), int(step) + 1     # the offset at ``high`` is the new one
+            while high - low > 1:
+                middle = (low + high) // 2
+                low, high = (middle, high) if _offset_minutes(zone, middle) == found[-1][1] \
+                    else (low, middle)
+            found.append((float(high), offset))
+        at = step
+    return found
+
+
+def _segments(conn: sqlite3.Connection, zone: ZoneInfo, since: str | None,
+              until: str | None) -> list[tuple[str | None, str | None, str]]:
+    """The period as ``(since, until, shift)`` pieces of constant UTC offset; ``shift`` is the
+    SQLite modifier (``+60 minutes``) that turns a UTC time of that piece into local time."""
+    if since and until:
+        start, end = timefmt.parse(since), timefmt.parse(until)
+    else:
+        row = conn.execute("SELECT min(started_at), max(started_at) FROM calls").fetchone()
+        rings = conn.execute("SELECT min(started_at), max(started_at) FROM ring_attempts"
+                             ).fetchone()
+        firsts, lasts = [v for v in (row[0], rings[0]) if v], [v for v in (row[1], rings[1]) if v]
+        if not firsts:
+            return [(since, until, "+0 minutes")]
+        start = timefmt.parse(since) if since else timefmt.parse(min(firsts))
+        end = timefmt.parse(until) if until else timefmt.parse(max(lasts)) + 1
+    if end <= start:
+        return [(since, until, f"{_offset_minutes(zone, start):+d} minutes")]
+    stretches = offset_stretches(zone, start, end)
+    pieces = []
+    for index, (begins, offset) in enumerate(stretches):
+        lo = since if index == 0 else timefmt.iso(begins)
+        hi = until if index == len(stretches) - 1 else timefmt.iso(stretches[index + 1][0])
+        pieces.append((lo, hi, f"{offset:+d} minutes"))
+    return pieces
+
+
+def _day(shift: str) -> str:
+    """The SQL for the office's date of ``started_at`` in a stretch shifted by ``shift``."""
+    return "substr(started_at, 1, 10)" if shift == "+0 minutes" else "date(started_at, :shift)"
+
+
+def _by_hour_and_day(conn: sqlite3.Connection, pieces: list) -> tuple[list[int], dict[str, int]]:
+    """Calls by the office's hour of the day, and by its date."""
+    hours, days = [0] * 24, {}
+    for lo, hi, shift in pieces:
+        key = ("substr(started_at, 1, 13)" if shift == "+0 minutes"
+               else "strftime('%Y-%m-%dT%H', started_at, :shift)")
+        sql = f"SELECT {key}, count(*) FROM calls {period_sql(lo, hi)} GROUP BY 1"
+        for hour, count in conn.execute(sql, {"since": lo, "until": hi, "shift": shift}):
+            hours[int(hour[11:13])] += count
+            days[hour[:10]] = days.get(hour[:10], 0) + count
+    return hours, dict(sorted(days.items()))
+
+
+# ---- figures ------------------------------------------------------------------------------------
+
+_SUMS = ("calls", "within", "short", "wait", "waits", "ring", "rings", "talk", "talks", "hold",
+         "holds", "wrapup", "wrapups", "busy")
+
+
+def _groups(conn: sqlite3.Connection, where: str, params: dict) -> list[dict]:
+    cursor = conn.execute(_GROUPS.format(where=where), params)
     names = [column[0] for column in cursor.description]
-    return dict(zip(names, cursor.fetchone()))
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def _outcomes(conn: sqlite3.Connection, where: str, params: dict) -> dict:
+def _sum(rows: list[dict]) -> dict:
+    total = {name: sum(row[name] or 0 for row in rows) for name in _SUMS}
+    total["longest_wait"] = max((row["longest_wait"] for row in rows
+                                 if row["longest_wait"] is not None), default=None)
+    return total
+
+
+def _mean(total: float | None, count: int) -> float | None:
+    return _round(total / count) if count else None
+
+
+def _outcomes(groups: list[dict]) -> dict:
     """All contract outcomes (zero when absent), then any other value found ("unknown" = null)."""
     counts = dict.fromkeys(OUTCOMES, 0)
-    sql = f"SELECT outcome, count(*) FROM calls {where} GROUP BY outcome"
-    for outcome, count in conn.execute(sql, params):
-        counts[outcome if outcome is not None else "unknown"] = count
+    for row in groups:
+        name = row["outcome"] if row["outcome"] is not None else "unknown"
+        counts[name] = counts.get(name, 0) + row["calls"]
     return counts
 
 
-def _service_level(summary: dict, target: float) -> dict:
-    offered, within = summary["offered"], summary["answered_within"]
-    share = _round(within / offered, 4) if offered else None
-    return {"target_s": target, "offered": offered, "answered_within": within, "share": share}
+def _queue_figures(rows: list[dict]) -> dict:
+    """The figures of callers who queued (``rows``: their groups, of one queue or all)."""
+    answered = _sum([row for row in rows if row["outcome"] == "answered"])
+    gave_up = _sum([row for row in rows if row["outcome"] == "abandoned_queue"])
+    everyone = _sum(rows)
+    return {"offered": everyone["calls"], "answered": answered["calls"],
+            "answered_within": answered["within"],
+            "asa_s": _mean(answered["wait"], answered["waits"]),
+            "abandoned": gave_up["calls"] - gave_up["short"], "short_abandons": gave_up["short"],
+            "callbacks_requested": sum(row["calls"] for row in rows
+                                       if row["outcome"] == "callback_requested"),
+            "average_wait_s": _mean(everyone["wait"], everyone["waits"]),
+            "longest_wait_s": _round(everyone["longest_wait"])}
 
 
-def _handle(summary: dict) -> dict:
-    parts = {name: _round(summary[name]) for name in ("ring_s", "talk_s", "hold_s", "wrapup_s")}
-    total = sum(v for v in parts.values() if v is not None) if summary["answered_calls"] else None
-    return {"answered_calls": summary["answered_calls"], **parts,
-            "average_handle_s": _round(total)}
+def _per_queue(queued: list[dict]) -> list[dict]:
+    names = sorted({row["queue"] for row in queued}, key=lambda name: (name is None, name or ""))
+    rows = []
+    for name in names:
+        q = _queue_figures([row for row in queued if row["queue"] == name])
+        rows.append({"queue": name, "offered": q["offered"], "answered": q["answered"],
+                     "answered_within": q["answered_within"],
+                     "service_level": _share(q["answered_within"], q["offered"]),
+                     "asa_s": q["asa_s"], "abandoned": q["abandoned"],
+                     "short_abandons": q["short_abandons"],
+                     "abandon_rate": _share(q["abandoned"], q["offered"] - q["short_abandons"]),
+                     "callbacks_requested": q["callbacks_requested"]})
+    return rows
 
 
-def _per_operator(conn: sqlite3.Connection, params: dict, flag: int) -> list[dict]:
-    rows: dict[str, dict] = {}
-    taken = _filtered(_TAKEN, period_sql(params["since"], params["until"]))
-    for operator, calls, talk, average in conn.execute(taken, params):
-        rows[operator] = {"calls_taken": calls, "talk_s": _round(talk or 0.0),
-                          "average_talk_s": _round(average)}
-    missed = _filtered(_MISSED, period_sql(params["since"], params["until"]))
-    missed_by = dict(conn.execute(missed, params).fetchall())
-    return [_operator_row(name, rows.get(name), missed_by.get(name, 0), flag)
-            for name in sorted(set(rows) | set(missed_by))]
+def _abandon(q: dict, short_s: float) -> dict:
+    reached, abandoned, short = q["offered"], q["abandoned"], q["short_abandons"]
+    return {"reached_queue": reached, "abandoned": abandoned, "short_abandons": short,
+            "short_abandon_s": short_s, "rate": _share(abandoned, reached - short)}
 
 
-def _operator_row(name: str, taken: dict | None, missed: int, flag: int) -> dict:
-    taken = taken or {"calls_taken": 0, "talk_s": 0.0, "average_talk_s": None}
-    return {"operator": name, "calls_taken": taken["calls_taken"], "rings_missed": missed,
-            "talk_s": taken["talk_s"], "average_talk_s": taken["average_talk_s"],
-            "flagged": missed >= flag}
+def _handle(groups: list[dict]) -> dict:
+    done = _sum([row for row in groups if row["outcome"] in ("answered", "callback_answered")])
+    return {"answered_calls": done["calls"], "ring_s": _mean(done["ring"], done["rings"]),
+            "talk_s": _mean(done["talk"], done["talks"]),
+            "hold_s": _mean(done["hold"], done["holds"]),
+            "wrapup_s": _mean(done["wrapup"], done["wrapups"]),
+            "average_handle_s": _mean(done["busy"], done["calls"])}
 
 
-def _per_hour(conn: sqlite3.Connection, where: str, params: dict) -> list[int]:
-    hours = [0] * 24
-    sql = f"SELECT substr(started_at, 12, 2), count(*) FROM calls {where} GROUP BY 1"
-    for hour, count in conn.execute(sql, params):
-        hours[int(hour)] = count
-    return hours
+_JULIAN_EPOCH = 2440587.5       # julianday('1970-01-01')
 
 
-def _per_day(conn: sqlite3.Connection, where: str, params: dict) -> dict[str, int]:
-    sql = f"SELECT substr(started_at, 1, 10), count(*) FROM calls {where} GROUP BY 1 ORDER BY 1"
-    return dict(conn.execute(sql, params).fetchall())
+def _julian(text: str) -> float:
+    return timefmt.parse(text) / 86400.0 + _JULIAN_EPOCH
+
+
+class _Desk:
+    """One operator's figures, summed over the period's stretches and days."""
+
+    def __init__(self):
+        self.calls = self.talk_count = self.missed = 0
+        self.talk = self.hold = self.wrapup = self.busy = 0.0
+        self.days: dict[str, list[float]] = {}        # office date -> [first, last] julian days
+
+    def span(self, day: str, first: float, last: float) -> None:
+        known = self.days.setdefault(day, [first, last])
+        known[0], known[1] = min(known[0], first), max(known[1], last)
+
+    def present(self) -> float | None:
+        if not self.days:
+            return None
+        return sum(max(0.0, last - first) for first, last in self.days.values()) * 86400.0
+
+
+def _per_operator(conn: sqlite3.Connection, pieces: list, flag: int) -> list[dict]:
+    desks: dict[str, _Desk] = {}
+    for lo, hi, shift in pieces:
+        params = {"since": lo, "until": hi, "shift": shift}
+        where = period_sql(lo, hi)
+        taken = _filtered(_TAKEN.replace("{day}", _day(shift)), where)
+        for (operator, day, calls, talk, talked, hold, wrapup, busy, first,
+             last) in conn.execute(taken, params):
+            desk = desks.setdefault(operator, _Desk())
+            desk.calls += calls
+            desk.talk_count += talked
+            desk.talk += talk or 0.0
+            desk.hold += hold or 0.0
+            desk.wrapup += wrapup or 0.0
+            desk.busy += busy or 0.0
+            desk.span(day, first, last)
+        rings = _filtered(_RINGS.replace("{day}", _day(shift)), where)
+        for operator, day, missed, first, last in conn.execute(rings, params):
+            desk = desks.setdefault(operator, _Desk())
+            desk.missed += missed
+            desk.span(day, _julian(first), _julian(last))
+    return [_operator_row(name, desks[name], flag) for name in sorted(desks)
+            if desks[name].calls or desks[name].missed]
+
+
+def _operator_row(name: str, desk: _Desk, flag: int) -> dict:
+    present = _round(desk.present())
+    busy = _round(desk.busy)
+    return {"operator": name, "calls_taken": desk.calls, "rings_missed": desk.missed,
+            "talk_s": _round(desk.talk),
+            "average_talk_s": _round(desk.talk / desk.talk_count) if desk.talk_count else None,
+            "flagged": desk.missed >= flag, "hold_s": _round(desk.hold),
+            "wrapup_s": _round(desk.wrapup), "busy_s": busy,
+            "average_handle_s": _round(desk.busy / desk.calls) if desk.calls else None,
+            "present_s": present,
+            "occupancy": _round(busy / present, 4) if present else None}
+
+
+def self_service_path(menu: dict | None, path: str | None) -> bool:
+    """True when the keys of ``path``, walked through ``menu`` from its root, chose a ``message``
+    (an information prompt). Unknown keys (the menu has changed since) stop the walk."""
+    if not menu or not path or "root" not in menu:
+        return False
+    trail = [menu["root"]]
+    for key in path:
+        option = (trail[-1].get("options") or {}).get(key)
+        if not isinstance(option, dict):
+            return False
+        kind = option.get("action")
+        if kind == "message":
+            return True
+        if kind == "submenu" and isinstance(option.get("menu"), dict):
+            trail.append(option["menu"])
+        elif kind == "back" and len(trail) > 1:
+            trail.pop()
+    return False
+
+
+def _menu_exit(menu: dict | None, path: str | None, actions: str | None) -> bool:
+    """True for a self-service call: the record's ``menu_actions`` (the action each key of
+    ``menu_path`` chose), when it has them, include a ``message``; otherwise its path, walked
+    through ``menu`` (the menu in force now), chose one."""
+    try:
+        chosen = json.loads(actions) if actions else None
+    except ValueError:
+        chosen = None
+    if isinstance(chosen, list):
+        return "message" in chosen
+    return self_service_path(menu, path)
+
+
+def _from_records(conn: sqlite3.Connection, where: str, params: dict,
+                  menu: dict | None) -> tuple[dict, dict]:
+    """``(menu, transfers)``: the calls that ended in the menu, self-service or abandoned; and
+    the transfers."""
+    exits = {"self_service": 0, "abandoned": 0}
+    moves = {"count": 0, "calls": 0, "by_system": 0}
+    for kind, first, second, third in conn.execute(_filtered(_FROM_RECORDS, where), params):
+        if kind == "menu":
+            exits["self_service" if _menu_exit(menu, first, second) else "abandoned"] += third
+        else:
+            moves = {"count": first, "calls": second, "by_system": third}
+    return exits, moves
+
+
+def _callback_delay(conn: sqlite3.Connection, since: str | None, until: str | None,
+                    params: dict) -> dict:
+    params = {**params, "horizon": timefmt.iso(timefmt.parse(until) + CALLBACK_HORIZON_S)
+              if until else None}
+    child = " ".join((["AND c.started_at >= :since"] if since else [])
+                     + (["AND c.started_at < :horizon"] if until else []))
+    parent = " ".join((["AND p.started_at >= :since"] if since else [])
+                      + (["AND p.started_at < :until"] if until else []))
+    served, average, longest = conn.execute(
+        _CALLBACK_DELAY.format(child=child, parent=parent), params).fetchone()
+    return {"served": served, "average_s": _round(average), "longest_s": _round(longest)}
 
 
 def compute(conn: sqlite3.Connection, since: str | None, until: str | None,
-            service_level_s: float = 20, missed_rings_flag: int = 5) -> dict:
-    """Every report figure for calls that started in ``[since, until)`` (canonical ISO or None)."""
-    params = {"since": since, "until": until, "target": service_level_s}
+            service_level_s: float = 20, missed_rings_flag: int = 5, *,
+            timezone: str = "UTC", short_abandon_s: float = SHORT_ABANDON_S,
+            menu: dict | None = None) -> dict:
+    """Every report figure for calls that started in ``[since, until)`` (canonical ISO or None).
+
+    ``timezone`` (IANA) gives the hours and days of ``per_hour``/``per_day`` and of operators'
+    days; ``menu`` (settings ``menu``) classifies calls that ended in the menu for records
+    without ``menu_actions``.
+    """
+    params = {"since": since, "until": until, "target": service_level_s,
+              "short": short_abandon_s}
     where = period_sql(since, until)
-    summary, outcomes = _summary(conn, where, params), _outcomes(conn, where, params)
+    pieces = _segments(conn, ZoneInfo(timezone), since, until)
+    groups = _groups(conn, where, params)
+    queued = [row for row in groups if row["queued"]]
+    everyone = _queue_figures(queued)
+    outcomes = _outcomes(groups)
+    menu_exits, transfers = _from_records(conn, where, params, menu)
+    per_hour, per_day = _by_hour_and_day(conn, pieces)
     return {
-        "period": {"since": since, "until": until},
-        "calls": summary["calls"],
-        "inbound": summary["inbound"],
-        "callbacks_dialled": summary["callbacks_dialled"],
+        "period": {"since": since, "until": until, "timezone": timezone},
+        "calls": sum(row["calls"] for row in groups),
+        "inbound": sum(row["calls"] for row in groups if row["direction"] == "inbound"),
+        "callbacks_dialled": sum(row["calls"] for row in groups
+                                 if row["direction"] == "callback"),
         "outcomes": outcomes,
+        "menu": menu_exits,
         "callbacks": {"requested": outcomes["callback_requested"],
                       "answered": outcomes["callback_answered"],
-                      "failed": outcomes["callback_failed"]},
-        "service_level": _service_level(summary, service_level_s),
-        "wait": {"average_s": _round(summary["average_wait_s"]),
-                 "longest_s": _round(summary["longest_wait_s"])},
-        "handle": _handle(summary),
-        "per_operator": _per_operator(conn, params, missed_rings_flag),
-        "per_hour": _per_hour(conn, where, params),
-        "per_day": _per_day(conn, where, params),
+                      "failed": outcomes["callback_failed"],
+                      "time_to_callback": _callback_delay(conn, since, until, params)},
+        "service_level": {"target_s": service_level_s, "offered": everyone["offered"],
+                          "answered_within": everyone["answered_within"],
+                          "share": _share(everyone["answered_within"], everyone["offered"])},
+        "asa": {"answered": everyone["answered"], "average_s": everyone["asa_s"]},
+        "abandon": _abandon(everyone, short_abandon_s),
+        "wait": {"average_s": everyone["average_wait_s"],
+                 "longest_s": everyone["longest_wait_s"]},
+        "handle": _handle(groups),
+        "transfers": transfers,
+        "per_queue": _per_queue(queued),
+        "per_operator": _per_operator(conn, pieces, missed_rings_flag),
+        "per_hour": per_hour,
+        "per_day": per_day,
     }
+
+
+# ---- with the owner's settings ------------------------------------------------------------------
+
+def options(settings: dict) -> dict:
+    """``compute``'s settings from the whole settings document: the ``reports`` targets, the
+    office's time zone and the menu (``reports.short_abandon_s`` is used when settings have it)."""
+    reports = settings.get("reports") or {}
+    return {"service_level_s": reports.get("service_level_s", 20),
+            "missed_rings_flag": reports.get("missed_rings_flag", 5),
+            "timezone": (settings.get("hours") or {}).get("timezone") or "UTC",
+            "short_abandon_s": reports.get("short_abandon_s", SHORT_ABANDON_S),
+            "menu": settings.get("menu")}
+
+
+def local_bound(value: str | None, zone: str) -> str | None:
+    """A period limit as canonical UTC text: a date alone is midnight in ``zone``, a time without
+    an offset is ``zone``'s wall-clock time, a time with ``Z`` or an offset is that moment.
+
+    Raises ValueError (with an example) for text that is not a date or time.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return timefmt.canonical(text)          # raises the clear error
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    return timefmt.iso(moment.timestamp())
+
+
+def local_midnight(day, zone: str) -> str:
+    """Midnight starting the date ``day`` in ``zone``, as canonical UTC text."""
+    start = datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone))
+    return timefmt.iso(start.timestamp())
+
+
+def local_date(ts: float, zone: str):
+    """The date in ``zone`` at the moment ``ts`` (seconds since the epoch)."""
+    return datetime.fromtimestamp(ts, dt_timezone.utc).astimezone(ZoneInfo(zone)).date()
+
+
+def report(log, since: str | None, until: str | None, settings: dict) -> dict:
+    """The figures of ``log`` (a CallLog) for ``[since, until)`` with the owner's ``settings``.
+
+    ``since``/``until`` are None or a date or time as ``local_bound`` reads them (canonical UTC
+    text stays as it is). Raises ValueError for text that is not a date or time.
+    """
+    opts = options(settings)
+    since, until = local_bound(since, opts["timezone"]), local_bound(until, opts["timezone"])
+    # CallLog.stats passes only the two report targets on; the rest goes straight to compute
+    # under the log's own lock and error translation.
+    with log._lock, log._guard("computing report figures"):
+        return compute(log._conn, since, until, opts.pop("service_level_s"),
+                       opts.pop("missed_rings_flag"), **opts)

@@ -191,10 +191,20 @@ QUEUE = Record({
                                      "(null: never offer)", low=0, high=86400, nullable=True),
     "autopause_after_missed": Int(3, "pause an operator after this many missed rings in a row "
                                   "(0: never)", low=0, high=100),
-    "escalate_to": Text(None, "queue that callers move to after escalate_after_s (not this one)",
-                        NAME, nullable=True),
-    "escalate_after_s": Number(None, "seconds of waiting before moving to escalate_to", low=10,
-                               high=86400, nullable=True),
+    "escalate_to": Text(None, "queue whose operators may take this queue's callers too after "
+                        "escalate_after_s (callers keep their place); an operator's flash + 0 "
+                        "transfers there", NAME, nullable=True),
+    "escalate_after_s": Number(None, "seconds of waiting before escalate_to's operators may take "
+                               "the caller too", low=10, high=86400, nullable=True),
+    "max_wait_s": Number(None, "longest wait in this queue before the overflow action (null: no "
+                         "limit)", low=10, high=86400, nullable=True),
+    "overflow": Custom(None, "what happens at max_wait_s (and with leave_when_empty): "
+                       '{"action": "voicemail"}, {"action": "callback_offer"}, {"action": '
+                       '"goodbye"} or {"action": "queue", "queue": NAME} (to its head)',
+                       lambda value, path: _overflow(value, path), "an overflow action, or null",
+                       nullable=True),
+    "leave_when_empty": Bool(False, "with no operator present for this queue, do not hold its "
+                             "callers: the overflow action, or goodbye (outcome no_operators)"),
     "default_handle_s": Number(180, "handle time assumed for wait estimates before any call is "
                                "measured", low=10, high=7200),
 })
@@ -304,6 +314,9 @@ TOP = Record({
         "retry_after_s": Number(300, "seconds between dial-back tries", low=30, high=86400),
         "answer_timeout_s": Number(30, "seconds a dial-back rings before it counts as unanswered",
                                    low=10, high=120),
+        "close_margin_s": Number(1800, "a callback booked this close to closing time (or one not "
+                                 "expected before closing) is promised for the next working day",
+                                 low=0, high=14400),
     }),
     "recording": Record({
         "enabled": Bool(False, "record conversations between callers and operators"),
@@ -352,15 +365,63 @@ def _check_handset(operator: dict, path: str, count: int, owners: dict[int, str]
     owners[handset] = operator["id"]
 
 
+OVERFLOW_ACTIONS = ("voicemail", "callback_offer", "goodbye", "queue")
+
+
+def _overflow(value: Any, path: str) -> dict:
+    """``{"action": ...}``, and ``queue`` with the action ``queue`` (checked against the queues
+    in ``_check_escalation``)."""
+    if not isinstance(value, dict) or "action" not in value:
+        fail(path, f"must be an object with an action ({', '.join(OVERFLOW_ACTIONS)}); got "
+                   f"{shown(value)}")
+    if value["action"] not in OVERFLOW_ACTIONS:
+        fail(join(path, "action"), f"must be one of {', '.join(OVERFLOW_ACTIONS)}; got "
+                                   f"{shown(value['action'])}")
+    wanted = {"action", "queue"} if value["action"] == "queue" else {"action"}
+    if set(value) != wanted:
+        fail(path, f"a {value['action']} overflow takes exactly {', '.join(sorted(wanted))}")
+    return dict(value)
+
+
 def _check_escalation(doc: dict) -> None:
-    for name, queue in doc["queues"].items():
+    """Escalation and overflow name existing queues, never the queue itself, and escalation
+    chains do not loop (the message shows the chain)."""
+    queues = doc["queues"]
+    for name, queue in queues.items():
         path, target = join("queues", name), queue["escalate_to"]
         if target == name:
             fail(join(path, "escalate_to"), "cannot be the queue itself")
-        if target is not None and target not in doc["queues"]:
+        if target is not None and target not in queues:
             fail(join(path, "escalate_to"), f"names queue '{target}', which does not exist")
         if queue["escalate_after_s"] is not None and target is None:
-            fail(join(path, "escalate_after_s"), "needs escalate_to: the queue callers move to")
+            fail(join(path, "escalate_after_s"), "needs escalate_to: the queue whose operators "
+                                                 "take the caller too")
+        overflow = queue["overflow"] or {}
+        to = overflow.get("queue")
+        if to is not None and (to == name or to not in queues):
+            fail(join(path, "overflow"), f"names queue '{to}', which "
+                 + ("is this queue" if to == name else "does not exist"))
+        if queue["max_wait_s"] is not None and not overflow:
+            fail(join(path, "max_wait_s"), "needs an overflow action: what happens at the limit")
+        chain = [name]
+        while queues[chain[-1]]["escalate_to"] is not None:
+            chain.append(queues[chain[-1]]["escalate_to"])
+            if chain[-1] in chain[:-1]:
+                fail(join(path, "escalate_to"), "makes a loop: " + " -> ".join(chain))
+
+
+def warnings(doc: dict) -> list[str]:
+    """What is allowed but probably a mistake, for the person saving the settings to read:
+    an escalation or overflow target no enabled operator serves."""
+    served = {q for op in doc["operators"] if op.get("enabled", True) for q in op["queues"]}
+    found = []
+    for name, queue in doc["queues"].items():
+        for key, target in (("escalate_to", queue["escalate_to"]),
+                            ("overflow", (queue["overflow"] or {}).get("queue"))):
+            if target is not None and target not in served:
+                found.append(f"queues.{name}.{key} names '{target}', which no enabled operator "
+                             "serves: callers sent there would only wait")
+    return found
 
 
 def _check_menu(doc: dict) -> None:

@@ -2,7 +2,8 @@
 
 The web threads only read ``source.snapshot()`` and post events with ``source.post()``; the call
 log is a read-only ``CallLog`` of their own. Settings are validated and saved through the
-``SettingsStore`` and then posted to the loop as ``SettingsChanged``.
+``SettingsStore`` and then posted to the loop as ``SettingsChanged``. The phone book and the
+call notes are the web page's own small stores, which the engine never reads.
 """
 from __future__ import annotations
 
@@ -22,9 +23,9 @@ from appliance.web.auth import Auth
 BROWSER_COOKIE = "ivr_browser"
 SESSION_COOKIE = "ivr_session"
 NOTICE_COOKIE = "ivr_notice"
-NAV = (("/", "Dashboard"), ("/calls", "Calls"), ("/reports", "Reports"),
-       ("/operators", "Operators"), ("/menu", "Voice menu"), ("/queues", "Queues"),
-       ("/hours", "Hours"), ("/prompts", "Prompts"), ("/system", "System"))
+NAV = (("/", "Dashboard"), ("/operator", "Desk"), ("/calls", "Calls"), ("/reports", "Reports"),
+       ("/phonebook", "Phone book"), ("/operators", "Operators"), ("/menu", "Voice menu"),
+       ("/queues", "Queues"), ("/hours", "Hours"), ("/prompts", "Prompts"), ("/system", "System"))
 
 
 @dataclass
@@ -38,6 +39,8 @@ class WebContext:
     auth: Auth
     root: Path
     version: str
+    phonebook: Any = None                           # appliance.store.phonebook.PhoneBook
+    notes: Any = None                               # appliance.store.callnotes.CallNotes
     clock: Callable[[], float] = time.time
     started_at: float = field(default_factory=time.time)
     templates: dict = field(default_factory=dict)
@@ -88,6 +91,10 @@ class WebContext:
             return self.source.snapshot(timeout=2.0)
         except Exception:                       # noqa: BLE001 - a stopped or stuck loop
             return None
+
+    def store_problems(self) -> list[str]:
+        """What was wrong with the phone book or notes file when read (set aside, recovered)."""
+        return [p for p in (self.phonebook.problem, self.notes.problem) if p]
 
     def save(self, doc: dict) -> dict:
         """Validate and save the whole settings ``doc``, then hand it to the engine.

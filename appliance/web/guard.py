@@ -13,9 +13,12 @@ import bottle
 from appliance.web.context import WebContext
 
 
+FRAGMENTS = (".json", ".csv", "/live")
+
+
 def _refuse_without_session(ctx: WebContext) -> None:
-    if bottle.request.method == "GET" and not bottle.request.path.endswith((".json", ".csv")) \
-            and bottle.request.path != "/live":
+    # a page goes to the login; a download or a live fragment (/live, /operator/live) gets 401
+    if bottle.request.method == "GET" and not bottle.request.path.endswith(FRAGMENTS):
         bottle.redirect("/setup" if ctx.auth.needs_setup() else "/login", 303)
     raise bottle.HTTPError(401, "Log in first.")
 

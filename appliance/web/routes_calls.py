@@ -78,7 +78,7 @@ def export(ctx: WebContext):
 
 
 def detail(ctx: WebContext, call_id: str):
-    record = ctx.calllog.get(call_id)
+    record = ctx.notes.with_notes(ctx.calllog.get(call_id))
     if record is None:
         raise bottle.HTTPError(404, f"There is no call {call_id} in the log.")
     return ctx.render("call.tpl", call=record, steps=timeline(record), duration=duration)

@@ -1,12 +1,16 @@
-"""Reports for a chosen period: the figures of docs/reports.md with charts drawn as SVG."""
+"""Reports for a chosen period: the figures of docs/reports.md with charts drawn as SVG.
+
+Dates are the owner's (``hours.timezone``): "today" and a chosen day run from local midnight.
+"""
 from __future__ import annotations
 
+import json
 import threading
 from datetime import date, timedelta
 
 import bottle
 
-from appliance import timefmt
+from appliance.store import callstats
 from appliance.web import charts
 from appliance.web.context import WebContext
 from appliance.web.timeline import duration
@@ -32,7 +36,8 @@ class FigureCache:
     """The last few reports, reused until the daemon writes to the call log again.
 
     A year of calls takes a few hundred milliseconds to sum; twenty browsers on the reports page
-    should not cost that twenty times. SQLite's ``data_version`` tells when anything was written.
+    should not cost that twenty times. SQLite's ``data_version`` tells when anything was written;
+    the settings the figures depend on (targets, time zone, menu) are part of the key.
     """
 
     SIZE = 16
@@ -41,16 +46,20 @@ class FigureCache:
         self._lock = threading.Lock()
         self._kept: dict[tuple, tuple[int, dict]] = {}      # key -> (data_version, figures)
 
-    def figures(self, ctx: WebContext, since: str, until: str) -> dict:
-        reports = ctx.store.load()["reports"]
-        end = (date.fromisoformat(until) + timedelta(days=1)).isoformat()
-        key = (since, end, reports["service_level_s"], reports["missed_rings_flag"])
+    def figures(self, ctx: WebContext, since: str, until: str,
+                settings: dict | None = None) -> dict:
+        """Figures for the owner's dates ``since`` to ``until`` (inclusive), local midnights."""
+        settings = settings or ctx.store.load()
+        zone = settings["hours"]["timezone"] or "UTC"
+        start = callstats.local_midnight(date.fromisoformat(since), zone)
+        end = callstats.local_midnight(date.fromisoformat(until) + timedelta(days=1), zone)
+        key = (start, end, json.dumps(callstats.options(settings), sort_keys=True))
         count = ctx.calllog.data_version()
         with self._lock:
             kept = self._kept.get(key)
         if kept is not None and kept[0] == count:
             return kept[1]
-        figures = ctx.calllog.stats(since, end, *key[2:])
+        figures = callstats.report(ctx.calllog, start, end, settings)
         with self._lock:
             if len(self._kept) >= self.SIZE:
                 self._kept.pop(next(iter(self._kept)))
@@ -59,15 +68,18 @@ class FigureCache:
 
 
 def reports(ctx: WebContext):
-    today = date.fromisoformat(timefmt.iso(ctx.clock())[:10])
+    settings = ctx.store.load()
+    zone = settings["hours"]["timezone"] or "UTC"
+    today = callstats.local_date(ctx.clock(), zone)
     since, until, error = period(bottle.request.query, today)
     values = {"since": since, "until": until, "presets": PRESETS, "duration": duration,
-              "figures": None, "hours_svg": "", "days_svg": ""}
+              "figures": None, "hours_svg": "", "days_svg": "", "zone": zone}
     if error:
         return ctx.render("reports.tpl", status=400, error=error, **values)
-    figures = ctx.kept.setdefault("reports", FigureCache()).figures(ctx, since, until)
-    return ctx.render("reports.tpl", **{**values, "figures": figures,
-                                        "hours_svg": charts.hours_chart(figures["per_hour"]),
+    figures = ctx.kept.setdefault("reports", FigureCache()).figures(ctx, since, until, settings)
+    hours = charts.bar_chart(figures["per_hour"], [f"{hour:02d}" for hour in range(24)],
+                             f"Calls per hour ({zone})")
+    return ctx.render("reports.tpl", **{**values, "figures": figures, "hours_svg": hours,
                                         "days_svg": charts.days_chart(figures["per_day"])})
 
 

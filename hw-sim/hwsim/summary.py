@@ -29,6 +29,18 @@ class OutcomeTally:
         self.calllog.write(record)
         self._latest[record["id"]] = (record["direction"], record["outcome"])
 
+    def write_many(self, records: list[dict]) -> None:
+        """Store ``records`` in one commit (the call log writer's group), then note them; a log
+        without ``write_many`` gets them one by one."""
+        many = getattr(self.calllog, "write_many", None)
+        if many is not None:
+            many(records)
+        else:
+            for record in records:
+                self.calllog.write(record)
+        for record in records:
+            self._latest[record["id"]] = (record["direction"], record["outcome"])
+
     def outcomes(self) -> Counter:
         """How many calls ended with each outcome."""
         return Counter(outcome for _, outcome in self._latest.values())

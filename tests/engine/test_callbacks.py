@@ -196,3 +196,82 @@ def test_with_no_other_line_the_dial_back_waits_for_one():
     out = rig.call_in("+14", "line1")
     assert rig.of(cmd.StopRing, out) == [cmd.StopRing(1)]
     assert rig.engine.snapshot(rig.now)["callbacks"][0]["in_progress"] is False
+
+
+def test_a_request_waiting_for_a_line_does_not_hold_up_the_caller_on_the_only_line():
+    rig = Rig(**{**SETUP, "lines": [{"id": "line1", "driver": "sim"}]})
+    rig.send(ev.HandsetOffHook(1))                 # ann busy (handset up) for a while
+    rig.call_in("+12", "line1")
+    out = rig.press("1", "line1")
+    assert ("prompt", "callback_offer") in rig.items(out)
+    request_callback(rig, "line1")
+    rig.send(ev.LineHungUp("line1"))
+    rig.call_in("+13", "line1")                    # the only line: +13 waits on it
+    rig.press("1", "line1")
+    out = rig.send(ev.HandsetOnHook(1)) + rig.advance(1)
+    assert cmd.RingHandset(1, "+13") in out        # not held up by +12's request
+    rig.send(ev.HandsetOffHook(1))                 # ann talks to +13
+    rig.advance(30)
+    out = rig.send(ev.HandsetOnHook(1)) + rig.advance(1)
+    assert cmd.Hangup("line1") in out                # the line is free: +12's dial-back now
+    assert rig.of(cmd.RingHandset, out) == [cmd.RingHandset(1, "+12")]
+
+
+def booked_then_calling_again(key: str | None) -> tuple[Rig, list]:
+    """+12 booked a callback and hung up; now +12 calls again on line3."""
+    rig = long_wait()
+    request_callback(rig)
+    rig.send(ev.LineHungUp("line2"))
+    out = rig.call_in("+12", "line3")
+    assert rig.items(out) == [("prompt", "callback_already_booked")]
+    if key is None:
+        rig.prompt_done("line3")
+        return rig, rig.advance(9)
+    return rig, rig.press(key, "line3")
+
+
+def latest(rig: Rig, caller: str) -> dict:
+    return [r for r in rig.records.values() if r["caller"] == caller][-1]
+
+
+def test_a_repeat_caller_keeps_the_booked_callback_with_1_or_no_key():
+    for key in ("1", None):
+        rig, out = booked_then_calling_again(key)
+        assert ("prompt", "callback_thanks") in rig.items(out)
+        assert len(rig.engine.requests) == 1                 # no second dial-back
+        record = latest(rig, "+12")
+        assert record["outcome"] == "callback_requested" and record["parent_id"] == rig.record(1)["id"]
+
+
+def test_a_repeat_caller_cancels_with_2_and_waits_in_the_request_s_place():
+    rig, out = booked_then_calling_again("2")
+    assert rig.engine.requests == {}
+    assert ("prompt", "menu_main") in rig.items(out)
+    out = rig.press("1", "line3")
+    waiting = rig.engine.snapshot(rig.now)["queues"]["sales"]
+    assert [m["caller"] for m in waiting] == ["+12"]
+    rig.send(ev.LineHungUp("line3"))
+    assert latest(rig, "+12")["outcome"] == "abandoned_queue"
+
+
+OFFICE = {"timezone": "UTC", "weekly": {day: [["08:00", "17:00"]] for day in
+                                        ("mon", "tue", "wed", "thu", "fri")}, "holidays": []}
+
+
+def test_a_callback_booked_near_closing_is_promised_for_the_next_working_day():
+    rig = long_wait(hours=OFFICE)
+    rig.press("1", "line2")
+    out = rig.press("1", "line2")
+    assert rig.items(out) == [("prompt", "callback_thanks")]     # 09:00: today
+    assert inbound(rig, "+12")["callback_expected_at"] < "2026-11-23T17:00"
+
+    late = Rig(**SETUP, hours=OFFICE, now=1795424400.0 + 7.75 * 3600)   # Monday 16:45
+    late.call_in("+10", "line1")
+    late.press("1", "line1")
+    late.send(ev.HandsetOffHook(1))
+    late.call_in("+12", "line2")
+    late.press("1", "line2")
+    late.press("1", "line2")
+    out = late.press("1", "line2")
+    assert late.items(out) == [("prompt", "callback_thanks_next_day")]
+    assert inbound(late, "+12")["callback_expected_at"] == "2026-11-24T08:00:00.000Z"

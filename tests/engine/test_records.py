@@ -42,7 +42,8 @@ def test_record_fields_match_the_contract():
                 "answered_at", "ended_at", "menu_path", "queue", "queued_at", "position_at_entry",
                 "announced_wait_s", "wait_s", "callback_offered", "callback_number", "operator",
                 "handset", "ring_attempts", "ring_s", "talk_s", "hold_s", "wrapup_s", "outcome",
-                "hangup_by", "recording", "voicemail", "sms", "failure", "transfers"}
+                "hangup_by", "recording", "voicemail", "sms", "failure", "transfers",
+                "callback_expected_at"}
     record = rig.record()
     assert set(record) == expected
     assert record["started_at"] == "2026-11-23T09:00:00.000Z"

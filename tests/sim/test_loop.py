@@ -308,7 +308,7 @@ def test_events_posted_from_other_threads_are_handled_promptly_on_the_loop_threa
     engine = ScriptEngine()
     loop = Loop(engine, RealClock())
     loop.connect(lines=[Driver()], handsets=Driver(), calllog=Log())
-    loop.execute(c.StartTimer(("far", "away"), time.time() + 3600))
+    loop.execute(c.StartTimer(("far", "away"), loop.now() + 3600))
     loop.start()
     try:
         posted = time.monotonic()
@@ -332,8 +332,8 @@ def test_timers_and_call_at_from_another_thread_run_on_time_on_the_loop_thread()
     loop.start()
     ran = []
     try:
-        due = time.time() + 0.2
-        loop.call_at(due, lambda: ran.append((time.time(), threading.get_ident())))
+        due = loop.now() + 0.2
+        loop.call_at(due, lambda: ran.append((loop.now(), threading.get_ident())))
         loop.call_soon(lambda: loop.execute(c.StartTimer(("t",), due)))
         wait_for(lambda: ran and engine.seen)
         assert due <= ran[0][0] < due + 0.15
@@ -379,3 +379,59 @@ def test_what_a_due_callback_posts_reaches_the_engine_before_the_next_due_callba
     run_for(loop, 10)
     assert [e for _, e in engine.seen] == [ev.LineHungUp("line1"), ev.HandsetOffHook(1),
                                            ev.TimerFired(("ring", "c1"))]
+
+
+# -- call records off the loop thread ------------------------------------------------------------
+
+class ThreadLog(Log):
+    """A log that remembers which thread wrote, and can make commits slow."""
+
+    def __init__(self, delay=0.0, fail=False):
+        super().__init__(fail)
+        self.delay, self.threads = delay, set()
+
+    def write(self, record):
+        self.threads.add(threading.get_ident())
+        time.sleep(self.delay)
+        super().write(record)
+
+    def close(self):
+        pass
+
+
+def test_real_time_records_are_written_off_the_loop_thread_and_flushed_when_it_stops():
+    log = ThreadLog(delay=0.05)
+    engine = ScriptEngine({ev.LineHungUp: [c.WriteCallRecord({"id": "c1", "v": 1}),
+                                           c.WriteCallRecord({"id": "c1", "v": 2})]})
+    loop = Loop(engine, RealClock())
+    loop.connect(lines=[Driver()], handsets=Driver(), calllog=log)
+    loop.start()
+    posted = time.perf_counter()
+    loop.post(ev.LineHungUp("line1"))
+    wait_for(lambda: engine.seen)
+    handled = loop.snapshot()["seen"]
+    assert handled == 1 and time.perf_counter() - posted < 0.04     # not held up by the log
+    loop.stop()
+    loop.join(2)
+    assert log.records[-1] == {"id": "c1", "v": 2}                  # committed before join returned
+    assert loop.thread.ident not in log.threads
+    assert loop.record_stats()["submitted"] == 2
+
+
+def test_under_the_simulated_clock_records_are_written_at_once_on_the_loop_thread():
+    log = ThreadLog()
+    loop = sim_loop(ScriptEngine(), calllog=log)
+    loop.execute(c.WriteCallRecord({"id": "c1"}))
+    assert log.records == [{"id": "c1"}] and log.threads == {threading.get_ident()}
+
+
+def test_close_records_leaves_what_the_log_refused_for_the_side_file():
+    log = ThreadLog(fail=True)
+    loop = Loop(ScriptEngine(), RealClock())
+    loop.connect(lines=[Driver()], handsets=Driver(), calllog=log)
+    loop.execute(c.WriteCallRecord({"id": "c1", "v": 1}))
+    loop.execute(c.WriteCallRecord({"id": "c1", "v": 2}))
+    assert loop.close_records()
+    assert loop.unsaved_records() == [{"id": "c1", "v": 2}]
+    assert [text for _, level, text in loop.recent_notices() if level == "error"] == [
+        "call log: disk full"]

@@ -14,6 +14,7 @@ QUEUE_DEFAULTS = {
     "strategy": "lru", "ring_timeout_s": 15, "wrapup_s": 10, "announce_position": True,
     "announce_wait": True, "announce_every_s": 60, "callback_offer_after_s": 600,
     "autopause_after_missed": 3, "escalate_to": None, "escalate_after_s": None,
+    "max_wait_s": None, "overflow": None, "leave_when_empty": False,
     "default_handle_s": 180,
 }
 
@@ -45,7 +46,8 @@ SPEC_DEFAULTS = {
             "2": {"action": "queue", "queue": "support"}}},
     },
     "hours": {"timezone": "UTC", "weekly": None, "holidays": [], "closed_prompt": "closed"},
-    "callbacks": {"max_attempts": 3, "retry_after_s": 300, "answer_timeout_s": 30},
+    "callbacks": {"max_attempts": 3, "retry_after_s": 300, "answer_timeout_s": 30,
+                  "close_margin_s": 1800},
     "recording": {"enabled": False, "notice_prompt": "recording_notice", "stereo": True,
                   "keep_days": 90, "min_free_mb": 200},
     "voicemail": {"when_closed": False, "prompt": "voicemail_greeting", "max_s": 120,
@@ -243,7 +245,8 @@ RULES = [
     ({"queues": {"sales": {"escalate_to": "vip"}}},
      "Setting 'queues.sales.escalate_to' names queue 'vip', which does not exist"),
     ({"queues": {"sales": {"escalate_after_s": 60}}},
-     "Setting 'queues.sales.escalate_after_s' needs escalate_to: the queue callers move to"),
+     "Setting 'queues.sales.escalate_after_s' needs escalate_to: the queue whose operators take "
+     "the caller too"),
     ({"queues": {"sales": {"escalate_to": "support", "escalate_after_s": 9}}},
      "Setting 'queues.sales.escalate_after_s' must be at least 10"),
     ({"queues": {"sales": {"default_handle_s": 7201}}}, "Setting 'queues.sales.default_handle_s' must be at most 7200"),

@@ -53,3 +53,52 @@ def test_a_report_is_reused_until_the_log_is_written_again(owner, web):
     assert '<span id="calls-total">2</span>' in owner.get(url).text
     writer.write(record("b", "2026-11-23T08:30:00.000Z", outcome="abandoned_queue"))
     assert "Gave up in the queue</td><td class=\"num\">1" in owner.get(url).text
+
+
+def test_the_report_shows_speed_of_answer_abandons_handle_time_and_occupancy(owner, web):
+    web[4].write_many([
+        record("a", "2026-11-23T08:00:00.000Z", wait_s=10.0, ended_at="2026-11-23T08:02:00.000Z"),
+        record("b", "2026-11-23T08:10:00.000Z", wait_s=30.0, ended_at="2026-11-23T08:12:00.000Z"),
+        record("c", "2026-11-23T08:20:00.000Z", outcome="abandoned_queue", operator=None,
+               wait_s=60.0, ring_attempts=[]),
+        record("d", "2026-11-23T08:30:00.000Z", outcome="abandoned_queue", operator=None,
+               wait_s=2.0, ring_attempts=[]),
+        record("e", "2026-11-23T08:40:00.000Z", outcome="abandoned_menu", operator=None,
+               queue=None, queued_at=None, wait_s=None, ring_attempts=[], menu_path="9",
+               menu_actions=["message"]),
+        record("f", "2026-11-23T08:50:00.000Z", transfers=[
+            {"at": "2026-11-23T08:51:00.000Z", "from_queue": "sales", "to_queue": "support",
+             "by": "ann"}]),
+    ])
+    page = owner.get("/reports?since=2026-11-23&until=2026-11-23")
+    assert '<span id="asa">0:17</span>' in page.text           # (10 + 30 + 12) / 3 answered
+    assert '<span id="abandon-rate">25%</span>' in page.text    # c of a b c f; d was short
+    assert '<td class="num" id="short-abandons">1</td>' in page.text
+    assert '<span id="aht">2:10</span>' in page.text            # talk 120 + wrap-up 10, no ring
+    assert '<td class="num" id="ring">0:04</td>' in page.text
+    assert '<td class="num" id="self-service">1</td>' in page.text
+    assert '<td class="num" id="transfers">1 (1)</td>' in page.text
+    assert 'id="per-queue"' in page.text and "<td>sales</td>" in page.text
+    assert "Occupancy" in page.text
+
+
+def test_days_and_hours_are_the_owners(owner, web):
+    _, _, store, clock, writer = web
+    store.update({"hours": {"timezone": "Europe/Berlin"}})
+    clock.now -= 10 * 3600                      # 2026-11-22T23:00Z: already the 23rd in Berlin
+    writer.write_many([record("late", "2026-11-22T23:30:00.000Z"),     # 00:30 on the 23rd
+                       record("early", "2026-11-22T22:30:00.000Z")])   # 23:30 on the 22nd
+    page = owner.get("/reports?preset=today")
+    assert 'value="2026-11-23"' in page.text and '<span id="calls-total">1</span>' in page.text
+    assert "Calls per hour (Europe/Berlin)" in page.text and "Europe/Berlin" in page.text
+    page = owner.get("/reports?since=2026-11-22&until=2026-11-22")
+    assert '<span id="calls-total">1</span>' in page.text
+
+
+def test_a_report_is_recomputed_when_the_time_zone_changes(owner, web):
+    _, _, store, _, writer = web
+    writer.write(record("late", "2026-11-22T23:30:00.000Z"))
+    url = "/reports?since=2026-11-23&until=2026-11-23"
+    assert '<span id="calls-total">0</span>' in owner.get(url).text
+    store.update({"hours": {"timezone": "Europe/Berlin"}})
+    assert '<span id="calls-total">1</span>' in owner.get(url).text

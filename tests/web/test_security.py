@@ -11,7 +11,7 @@ from tests.web.client import Client
 from tests.web.conftest import owner_of
 
 SAMPLES = {"operator_id": "ann", "call_id": "c1", "path": "rec/a.wav", "lang": "en",
-           "key": "greeting", "name": "app.css"}
+           "key": "greeting", "name": "app.css", "number": "+441632960001"}
 
 
 def concrete(rule: str) -> str:

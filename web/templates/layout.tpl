@@ -16,7 +16,7 @@
   % if logged_in:
   <nav class="nav">
     % for href, label in nav:
-    <a href="{{href}}" class="{{'on' if (path == href or (href != '/' and path.startswith(href))) else ''}}">{{label}}</a>
+    <a href="{{href}}" class="{{'on' if (path == href or (href != '/' and path.startswith(href + '/'))) else ''}}">{{label}}</a>
     % end
   </nav>
   <form method="post" action="/logout" class="logout">

@@ -1,0 +1,94 @@
+"""The phone book page: find, add, edit and delete entries; import and export CSV."""
+from __future__ import annotations
+
+import urllib.parse
+
+import bottle
+
+from appliance.errors import PhoneBookError, StoreError
+from appliance.store.phonebook import FIELDS
+from appliance.store.phonebook_csv import MAX_BYTES
+from appliance.web.context import WebContext, done
+
+SHOWN = 200
+NUMBER = r"<number:re:\+?[0-9]{1,32}>"
+
+
+def _matches(entry: dict, words: str) -> bool:
+    text = " ".join(entry[field] for field in FIELDS).casefold()
+    return all(word in text for word in words.casefold().split())
+
+
+def _page(ctx: WebContext, status: int = 200, editing: str | None = None,
+          form: dict | None = None, **values) -> str:
+    """The page; ``form`` holds what was typed into a refused add (or, with ``editing``, edit)."""
+    query = bottle.request.query
+    search = (query.getunicode("q") or "").strip()
+    found = [e for e in ctx.phonebook.entries() if _matches(e, search)]
+    return ctx.render("phonebook.tpl", status=status, entries=found[:SHOWN], total=len(found),
+                      search=search, editing=editing or query.getunicode("edit"),
+                      form=form or {"number": query.getunicode("add") or ""},
+                      problems=ctx.store_problems(), quote=urllib.parse.quote, **values)
+
+
+def phonebook(ctx: WebContext):
+    return _page(ctx)
+
+
+def _entry(form) -> dict:
+    return {field: form.getunicode(field, "") for field in FIELDS}
+
+
+def _change(ctx: WebContext, action, message: str, **page_values):
+    """Run ``action`` on the phone book; back to the page with ``message``, or the reason (400)."""
+    try:
+        action()
+    except (PhoneBookError, StoreError) as exc:
+        return _page(ctx, 400, error=f"Not saved: {exc}.", **page_values)
+    done("/phonebook", message)
+
+
+def add(ctx: WebContext):
+    entry = _entry(bottle.request.forms)
+    return _change(ctx, lambda: ctx.phonebook.add(entry),
+                   f"{entry['name'] or entry['company']} added to the phone book.", form=entry)
+
+
+def edit(ctx: WebContext, number: str):
+    entry = _entry(bottle.request.forms)
+    return _change(ctx, lambda: ctx.phonebook.edit(number, entry), f"{entry['number']} saved.",
+                   editing=number, form=entry)
+
+
+def delete(ctx: WebContext, number: str):
+    return _change(ctx, lambda: ctx.phonebook.delete(number), f"{number} deleted.")
+
+
+def import_csv(ctx: WebContext):
+    too_large = f"The file is too large; the limit is {MAX_BYTES // 2 ** 20} MB. Nothing changed."
+    if (bottle.request.content_length or 0) > MAX_BYTES + 64 * 1024:
+        return _page(ctx, 400, error=too_large)
+    upload = bottle.request.files.get("csv")
+    if upload is None:
+        return _page(ctx, 400, error="Choose a CSV file to import.")
+    data = upload.file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        return _page(ctx, 400, error=too_large)
+    replace = bottle.request.forms.get("replace") == "on"
+    try:
+        added, updated = ctx.phonebook.import_csv(data, replace=replace)
+    except (PhoneBookError, StoreError) as exc:
+        return _page(ctx, 400, error=f"The file was not imported, nothing changed: {exc}.")
+    done("/phonebook", f"Imported: {added} added, {updated} updated"
+                       + (" (the phone book is now this file)." if replace else "."))
+
+
+def export_csv(ctx: WebContext):
+    bottle.response.content_type = "text/csv; charset=utf-8"
+    bottle.response.set_header("Content-Disposition", 'attachment; filename="phonebook.csv"')
+    return ctx.phonebook.export_csv()
+
+
+ROUTES = (("GET", "/phonebook", phonebook), ("POST", "/phonebook", add),
+          ("GET", "/phonebook.csv", export_csv), ("POST", "/phonebook/import", import_csv),
+          ("POST", f"/phonebook/{NUMBER}", edit), ("POST", f"/phonebook/{NUMBER}/delete", delete))

@@ -1,0 +1,35 @@
+// The operator page: fetches the server-rendered /operator/live fragment every 2 seconds and
+// puts each of its parts (caller, notes, history) in place. The notes part is left alone while
+// something typed in it waits to be saved, so a new call never wipes the notes of the last one.
+// Without JavaScript the page refreshes itself every 10 seconds while no call is on the phone.
+(function () {
+  "use strict";
+  var live = document.getElementById("live");
+  if (!live) { return; }
+
+  function busy(part) {
+    var text = part.querySelector("textarea");
+    return !!text && (text.value !== text.defaultValue || document.activeElement === text);
+  }
+
+  function show(html) {
+    var next = document.createElement("div");
+    next.innerHTML = html;
+    Array.prototype.forEach.call(next.children, function (fresh) {
+      var part = fresh.id && document.getElementById(fresh.id);
+      if (part && !busy(part)) { part.innerHTML = fresh.innerHTML; }
+    });
+  }
+
+  function refresh() {
+    fetch(live.getAttribute("data-src"), {credentials: "same-origin", cache: "no-store"})
+      .then(function (reply) {
+        if (reply.status === 401) { window.location = "/login"; return null; }
+        return reply.ok ? reply.text() : null;
+      })
+      .then(function (html) { if (html !== null) { show(html); } })
+      .catch(function () { /* the appliance is restarting: try again next time */ })
+      .finally(function () { window.setTimeout(refresh, 2000); });
+  }
+  window.setTimeout(refresh, 2000);
+}());

@@ -1,0 +1,22 @@
+% rebase('layout.tpl', title='Desk', refresh=refresh, script='desk.js')
+% for problem in problems:
+<p class="notice bad problem">{{problem}}</p>
+% end
+<form method="get" action="/operator" class="card filters" id="pick">
+  <label>Your desk phone <select name="handset" id="handset">
+    % if handset is None:
+    <option value="">choose…</option>
+    % end
+    % for number, label in handsets:
+    <option value="{{number}}" {{'selected' if number == handset else ''}}>{{label}}</option>
+    % end
+  </select></label>
+  <div class="actions"><button class="primary" id="show">Show</button></div>
+</form>
+% if handset is None:
+<p class="quiet">Choose the desk phone you answer. This browser remembers it.</p>
+% else:
+<div id="live" data-src="/operator/live?handset={{handset}}">
+% include('desk_live.tpl')
+</div>
+% end

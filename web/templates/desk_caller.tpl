@@ -1,0 +1,28 @@
+% words = {'ringing': 'Ringing', 'talking': 'On the line'}
+% if snap is None:
+<p class="notice bad">The appliance is not answering right now. This page will try again.</p>
+% elif operator is None:
+<p class="quiet">No operator has desk phone {{handset}} (Operators page).</p>
+% end
+% if call:
+<section class="card caller" id="caller">
+  <p><span class="pill {{call['state']}}">{{words.get(call['state'], call['state'])}}</span></p>
+  <h2 class="who" id="caller-name">{{who}}</h2>
+  % if entry and entry['name'] and entry['company']:
+  <p class="company" id="caller-company">{{entry['company']}}</p>
+  % end
+  <dl class="facts">
+    <dt>Number</dt><dd id="caller-number">{{call['caller'] or 'withheld'}}</dd>
+    <dt>Queue</dt><dd>{{call['queue'] or '-'}}</dd>
+    <dt>Waited</dt><dd>{{duration(call['waited_s'])}}</dd>
+    % if entry and entry['notes']:
+    <dt>Phone book</dt><dd>{{entry['notes']}}</dd>
+    % end
+  </dl>
+  % if call['caller'] and not entry:
+  <p><a href="/phonebook?add={{quote(call['caller'])}}" id="add-to-book">Add this number to the phone book</a></p>
+  % end
+</section>
+% elif operator is not None:
+<p class="quiet" id="no-call">No call on desk phone {{handset}} right now ({{operator['name']}}: {{operator['state']}}).</p>
+% end
