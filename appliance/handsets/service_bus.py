@@ -186,6 +186,10 @@ class ServiceBus:
                     if card is None:
                         continue
                 card = self._play(card, job)
+        except Exception:                           # noqa: BLE001 - a bug must not stop the bus
+            log.exception("the service bus thread failed; the next job starts it afresh")
+            with self._lock:
+                self._thread = None
         finally:
             if card is not None:
                 _close(card)

@@ -89,3 +89,15 @@ def test_a_flash_holds_the_caller_and_a_key_said_into_the_handset_transfers_them
         assert record["transfers"][0]["to_queue"] == "support" and record["hold_s"] > 1.0
     finally:
         desk.close()
+
+
+def test_a_job_whose_callback_fails_does_not_stop_the_service_bus():
+    from appliance.handsets.service_bus import ServiceBus
+    from tests.bridge.test_card_bridge import TinyCard
+    bus = ServiceBus(TinyCard)
+    bus.say(bytes(640), on_done=lambda result: 1 / 0)
+    done = concurrent.futures.Future()
+    time.sleep(0.2)
+    bus.say(bytes(640), on_done=done.set_result)
+    assert done.result(timeout=5)["ok"]
+    bus.close()
