@@ -12,14 +12,24 @@ order; the call log relies on that for its range queries.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def iso(ts: float) -> str:
-    """``ts`` (seconds since the epoch) as ``YYYY-MM-DDTHH:MM:SS.mmmZ``, rounded to the millisecond."""
-    moment = _EPOCH + timedelta(milliseconds=round(ts * 1000))
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    """``ts`` (seconds since the epoch) as ``YYYY-MM-DDTHH:MM:SS.mmmZ``, rounded to the millisecond.
+
+    Every call record holds several of these and the engine builds one at each milestone of a
+    call, so the whole seconds are formatted once and kept (a call's times fall in few of them).
+    """
+    seconds, millis = divmod(round(ts * 1000), 1000)
+    return f"{_second(seconds)}{millis:03d}Z"
+
+
+@lru_cache(maxsize=512)
+def _second(seconds: int) -> str:
+    return (_EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.")
 
 
 def parse(text: str) -> float:

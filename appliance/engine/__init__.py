@@ -25,6 +25,10 @@ class Engine(EngineCore):
         """Apply one event at time ``now``; return the commands the drivers must carry out."""
         self.now = now
         self.out = []
+        while self.restored:
+            req = self.restored.pop()
+            after = self.queue_conf(req.queue)["escalate_after_s"]
+            escalation.arm_request(self, req, req.requested_at + after if after else None)
         _HANDLERS[type(event)](self, event)
         serving.dispatch(self)
         return self.out
@@ -100,10 +104,8 @@ def _gone(eng, call, outcome: str, by: str) -> None:
         ending.end_talk(eng, call, by)
     elif state is _S.ON_HOLD:
         holding.caller_gone(eng, call, by)
-    elif state in (_S.DIALLING, _S.CB_INTRO):
+    elif state in (_S.DIALLING, _S.CB_INTRO) or (state is _S.QUEUED and dialback.waiting(call)):
         dialback.failed(eng, call, "hung up" if by == "caller" else "line failed", by)
-    elif state is _S.RING_OPERATOR:
-        dialback.give_back(eng, call)
     elif state is _S.CLOSED:
         ending.end_call(eng, call, "closed", by)
     elif state is _S.CB_THANKS:
@@ -112,7 +114,8 @@ def _gone(eng, call, outcome: str, by: str) -> None:
         voicemail.on_hung_up(eng, call, by)
     elif state in (_S.QUEUED, _S.CB_CONFIRM, _S.CB_ENTRY):
         call.wait_s = eng.now - call.queued_at
-        ending.end_call(eng, call, outcome or "abandoned_queue", by)
+        passed_on = "callback_answered" if call.direction == "callback" else "abandoned_queue"
+        ending.end_call(eng, call, outcome or passed_on, by)
     else:
         ending.end_call(eng, call, outcome or call.outcome or "abandoned_menu", by)
 
@@ -176,8 +179,6 @@ def _on_on_hook(eng, e: ev.HandsetOnHook) -> None:
         ending.end_talk(eng, call, "operator")
     elif call is not None and call.state is _S.ON_HOLD:
         holding.operator_left(eng, call, op)
-    elif call is not None and call.state in (_S.DIALLING, _S.CB_INTRO):
-        dialback.failed(eng, call, "operator hung up", "operator")
     ending.finish_wrapup(eng, op)
 
 
@@ -201,6 +202,9 @@ def _on_timer(eng, e: ev.TimerFired) -> None:
         return
     if kind in ("retry", "open"):
         return          # nothing to do but dispatch, which follows every event
+    if kind == "widen":
+        escalation.widen_request(eng, rest[0])
+        return
     if kind == "sms":
         sms.expire(eng, rest[0])
         return
@@ -248,6 +252,7 @@ def _on_transfer(eng, e: ev.TransferRequested) -> None:
         return
     call.add_talk(eng.now)
     eng.emit(Unbridge(call.line, call.handset))
+    ending.leg_over(eng, call)
     ending.release_operator(eng, op, eng.queue_conf(call.queue)["wrapup_s"])
     waiting.transfer(eng, call, e.queue)
 
@@ -270,9 +275,7 @@ def _on_shutdown(eng, e: ev.ShutdownRequested) -> None:
             ending.end_talk(eng, call, "system")
         elif call.state is _S.ON_HOLD:
             holding.caller_gone(eng, call, "system")
-        elif call.state is _S.RING_OPERATOR:
-            dialback.give_back(eng, call)
-        elif call.state in (_S.DIALLING, _S.CB_INTRO):
+        elif call.state in (_S.DIALLING, _S.CB_INTRO) or dialback.waiting(call):
             dialback.failed(eng, call, "the appliance stopped")
         elif call.state is _S.CB_THANKS:
             ending.hang_up(eng, call, "callback_requested")

@@ -10,6 +10,8 @@ class CallbackRequest:
 
     ``id`` is the inbound call's id (the dial-back records' ``parent_id``). ``rank`` is the
     inbound caller's rank, so the request is served before anyone who joined after them.
+    ``pool`` names the queues whose operators may take the request: it widens by escalation as
+    the caller's would have (engine/escalation.py).
     """
     id: str
     number: str
@@ -22,6 +24,7 @@ class CallbackRequest:
     dialback_id: str | None = None          # the dial-back call in progress, if any
     carried_rings: list = field(default_factory=list)   # operator rings before a dial happened
     tried_handsets: set[int] = field(default_factory=set)
+    pool: tuple[str, ...] = ()
 
     kind = "callback"
 

@@ -8,7 +8,7 @@ from appliance.errors import IllegalTransition
 
 
 class CallState(Enum):
-    """Where a call stands. Inbound calls start in MENU or CLOSED, dial-backs in RING_OPERATOR."""
+    """Where a call stands. Inbound calls start in MENU or CLOSED, dial-backs in DIALLING."""
     MENU = "menu"                      # greeting and menu prompts, waiting for a key
     CLOSED = "closed"                  # hearing the closed message
     GOODBYE = "goodbye"                # hearing a last message before the appliance hangs up
@@ -19,8 +19,7 @@ class CallState(Enum):
     CB_KNOWN = "cb_known"              # calling again with a callback booked: keep it or cancel
     VM_GREETING = "vm_greeting"        # voicemail: hearing the prompt and the beep
     VM_RECORDING = "vm_recording"      # voicemail: speaking after the beep
-    RING_OPERATOR = "ring_operator"    # dial-back: ringing the operator first
-    DIALLING = "dialling"              # dial-back: operator on the handset, customer's phone rings
+    DIALLING = "dialling"              # dial-back: an operator kept, the customer's phone rings
     CB_INTRO = "cb_intro"              # dial-back: customer answered, hearing "press 1"
     TALKING = "talking"                # caller and operator connected
     ON_HOLD = "on_hold"                # the operator flashed: caller on hold music, operator keys
@@ -29,7 +28,7 @@ class CallState(Enum):
 
 WAITING_STATES = frozenset({CallState.QUEUED, CallState.CB_CONFIRM, CallState.CB_ENTRY})
 CALLBACK_DIALOGUE = frozenset({CallState.CB_CONFIRM, CallState.CB_ENTRY})
-DIALBACK_STATES = frozenset({CallState.RING_OPERATOR, CallState.DIALLING, CallState.CB_INTRO})
+DIALBACK_STATES = frozenset({CallState.DIALLING, CallState.CB_INTRO})
 
 _S = CallState
 ALLOWED: dict[CallState, frozenset[CallState]] = {
@@ -44,9 +43,8 @@ ALLOWED: dict[CallState, frozenset[CallState]] = {
     _S.CB_ENTRY: frozenset({_S.CB_CONFIRM, _S.QUEUED, _S.TALKING, _S.ENDED}),
     _S.CB_THANKS: frozenset({_S.ENDED}),
     _S.CB_KNOWN: frozenset({_S.CB_THANKS, _S.MENU, _S.ENDED}),
-    _S.RING_OPERATOR: frozenset({_S.DIALLING, _S.ENDED}),
     _S.DIALLING: frozenset({_S.CB_INTRO, _S.ENDED}),
-    _S.CB_INTRO: frozenset({_S.TALKING, _S.ENDED}),
+    _S.CB_INTRO: frozenset({_S.QUEUED, _S.ENDED}),      # pressed 1: first in line, operator rung
     _S.TALKING: frozenset({_S.QUEUED, _S.ON_HOLD, _S.ENDED}),
     _S.ON_HOLD: frozenset({_S.TALKING, _S.QUEUED, _S.ENDED}),
     _S.ENDED: frozenset(),
@@ -112,6 +110,7 @@ class Call:
     pending_number: str | None = None
     tried_handsets: set[int] = field(default_factory=set)
     talk_started_at: float | None = None
+    leg_started_at: float | None = None     # when the current operator answered
     hold_started_at: float | None = None
     pool: tuple[str, ...] = ()              # queues whose operators may take it (escalation)
     record_queue: str | None = None         # the first queue, once an overflow moved the call

@@ -54,6 +54,7 @@ class EngineCore:
         self.now = 0.0
         self.stopped = False
         self._seq = 0
+        self.restored: list[CallbackRequest] = []   # put back at start; escalated at 1st event
         self.apply_settings(settings)
         for pending in pending_callbacks:
             self.restore_callback(pending)
@@ -83,10 +84,12 @@ class EngineCore:
         rank = (pending["queued_at"], self.next_seq())
         req = CallbackRequest(pending["id"], pending["number"], pending["queue"],
                               pending.get("language") or self.settings["language"], rank,
-                              pending["queued_at"], attempts=pending.get("attempts", 0))
+                              pending["queued_at"], attempts=pending.get("attempts", 0),
+                              pool=(pending["queue"],))
         if req.queue in self.settings["queues"]:
             self.requests[req.id] = req
             self.book.add(req)
+            self.restored.append(req)
 
     # -- ids and counters -------------------------------------------------------------------
     def next_seq(self) -> int:

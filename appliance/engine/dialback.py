@@ -1,66 +1,68 @@
-"""Calling a customer back: ring the operator first, then dial, then "press 1 to talk to us now"."""
+"""Calling a customer back: keep an operator, dial, "press 1", and only then ring the operator.
+
+The order is the one that never rings an operator for nothing. A dial-back starts only with a
+free line *and* a free operator of the request's pool; the operator is kept (``reserved_for``:
+no other call is offered to them) while the customer's phone rings and hears the intro. When
+the customer presses 1 they are a caller at the head of their queue, on hold music, and the
+kept operator's phone rings at once; if that operator does not answer, the next free one is
+rung like for any caller. A customer who does not answer, is busy, or never presses 1 costs
+the kept operator the dial and nothing else: no ring sounded.
+"""
 from __future__ import annotations
 
 from appliance import commands as cmd
+from appliance.engine import escalation
 from appliance.engine.calls import Call, CallState
-from appliance.engine.ending import end_call, stop_rings
+from appliance.engine.ending import end_call
 from appliance.engine.ringing import pick, ring_operators
+from appliance.engine.waiting import HOLD_MUSIC
+
+GREET_WAIT_S = 2.5      # how long to let the customer say "hello?" before the intro
 
 
 def start(eng, req, line: str) -> bool:
-    """Ring an operator for the request on ``line``; False if no operator of its queue is free."""
-    chosen = pick(eng, req.queue, req.tried_handsets)
+    """Keep an operator of the request's pool and dial the customer on ``line``; False if no
+    operator is free for it."""
+    chosen = pick(eng, req.queue, req.tried_handsets, escalation.pool(req))
     if not chosen:
         return False
-    call = eng.new_call(line, "callback", req.number, CallState.RING_OPERATOR)
+    call = eng.new_call(line, "callback", req.number, CallState.DIALLING)
     call.language, call.parent_id, call.queue = req.language, req.id, req.queue
-    call.callback_number, call.request_id = req.number, req.id
-    call.ring_attempts, req.carried_rings = list(req.carried_rings), []
+    call.callback_number, call.request_id, call.rank = req.number, req.id, req.rank
+    call.pool = escalation.pool(req)
     req.dialback_id = call.id
-    ring_operators(eng, call, chosen, req.tried_handsets)
+    chosen[0].reserved_for = call.id
+    eng.line_facts.count_call(line, eng.schedule.local_date(eng.now))
+    eng.emit(cmd.Dial(line, req.number))
     return True
 
 
-def give_back(eng, call: Call) -> None:
-    """No dial happened (no operator answered, or the line was taken): the request waits again.
+def kept_operator(eng, call: Call):
+    """The operator kept for this dial-back, if still kept."""
+    return next((op for op in eng.ops.by_id.values() if op.reserved_for == call.id), None)
 
-    No record is written for a dial-back that never dialled; its missed rings go with the
-    request into the record of the dial-back that does.
-    """
-    stop_rings(eng, call)
+
+def release(eng, call: Call):
+    """Stop keeping the operator for ``call``; returns them (None if none was kept)."""
+    op = kept_operator(eng, call)
+    if op is not None:
+        op.reserved_for = None
+    return op
+
+
+def lose_line(eng, call: Call) -> None:
+    """An inbound call rang on the line before our dial took it: the caller has the line, and
+    the request waits again (no attempt counted: nothing was dialled, nobody rang)."""
+    release(eng, call)
     for kind in list(call.timers):
         eng.cancel_call_timer(call, kind)
     req = eng.requests.get(call.request_id)
     if req is not None:
-        req.carried_rings, req.dialback_id = call.ring_attempts, None
+        req.dialback_id = None
     eng.calls.pop(call.id, None)
     if eng.on_line.get(call.line) is call:
         del eng.on_line[call.line]
     call.state = CallState.ENDED
-
-
-def lose_line(eng, call: Call) -> None:
-    """An inbound call took the line reserved for this dial-back before it dialled: move to
-    another free line (the operator's phone keeps ringing), or give the request back."""
-    other = eng.free_line()                    # the lost line still counts as taken here
-    if other is None:
-        give_back(eng, call)
-        return
-    del eng.on_line[call.line]
-    call.line = other
-    eng.on_line[other] = call
-
-
-def operator_answered(eng, call: Call) -> None:
-    """The operator is on the handset: dial the customer now."""
-    call.started_at = eng.now
-    call.move(CallState.DIALLING)
-    eng.line_facts.count_call(call.line, eng.schedule.local_date(eng.now))
-    eng.emit(cmd.Dial(call.line, call.callback_number))
-    eng.write(call)
-
-
-GREET_WAIT_S = 2.5      # how long to let the customer say "hello?" before the intro
 
 
 def callee_answered(eng, call: Call) -> None:
@@ -70,6 +72,7 @@ def callee_answered(eng, call: Call) -> None:
     call.move(CallState.CB_INTRO)
     call.tries = 0
     eng.call_timer(call, "greet", GREET_WAIT_S)
+    eng.write(call)
 
 
 def on_callee_heard(eng, call: Call, kind: str) -> None:
@@ -109,32 +112,45 @@ def on_intro_timeout(eng, call: Call) -> None:
 
 
 def on_digit(eng, call: Call, key: str) -> None:
-    """The customer pressed 1: connect them to the waiting operator."""
+    """The customer pressed 1: they take the request's place in line, and the kept operator's
+    phone rings now (if they are gone, the next free operator's, as for any caller)."""
     if key != "1":
         return
     eng.cancel_call_timer(call, "intro")
     eng.cancel_call_timer(call, "greet")
-    eng.stop_playback(call)
-    eng.emit(cmd.Bridge(call.line, call.handset))
-    from appliance.engine.voicemail import start_call_recording
-    start_call_recording(eng, call)
-    call.move(CallState.TALKING)
-    call.talk_started_at = eng.now
-    call.hold_s = 0.0
-    req = eng.requests.pop(call.request_id, None)
+    req = eng.requests.get(call.request_id)
     if req is not None:
         eng.book.remove(req)
-    eng.count("answered")
+    call.move(CallState.QUEUED)
+    call.queued_at = eng.now
+    eng.book.add(call)
+    eng.play(call, [HOLD_MUSIC], loop=True)
+    eng.call_timer(call, "announce", eng.queue_conf(call.queue)["announce_every_s"])
+    op = release(eng, call)
+    if op is not None and op.available(eng.now):
+        ring_operators(eng, call, [op], call.tried_handsets)
     eng.write(call)
 
 
+def waiting(call: Call) -> bool:
+    """True for a dial-back whose customer pressed 1 and waits for their first operator (one
+    passed on by an operator after talking is a caller like any other)."""
+    return call.request_id is not None and call.talk_s is None and call.state is CallState.QUEUED
+
+
+def connected(eng, call: Call) -> None:
+    """An operator answered the customer: the promise is kept, the request is done."""
+    req = eng.requests.pop(call.request_id, None)
+    if req is not None:
+        eng.book.remove(req)
+        eng.cancel_timer(("widen", req.id))
+
+
 def failed(eng, call: Call, reason: str, by: str = "system") -> None:
-    """This dial-back did not reach the customer: record it, free the operator, plan a retry."""
+    """This dial-back did not reach the customer (or lost them before an operator answered):
+    record it, free the kept operator, plan a retry."""
+    release(eng, call)
     eng.emit(cmd.Hangup(call.line))
-    op = eng.ops.by_id.get(call.operator)
-    if op is not None and op.call_id == call.id:
-        op.call_id = None
-        eng.emit(cmd.Unbridge(call.line, call.handset))
     eng.notice(f"callback to {call.callback_number} not reached ({reason})")
     end_call(eng, call, "callback_failed", by)
     _retry_or_drop(eng, eng.requests.get(call.request_id))
@@ -149,7 +165,10 @@ def _retry_or_drop(eng, req) -> None:
     if req.attempts >= conf["max_attempts"]:
         eng.requests.pop(req.id, None)
         eng.book.remove(req)
+        eng.cancel_timer(("widen", req.id))
         eng.notice(f"callback to {req.number} given up after {req.attempts} attempts", "warning")
         return
+    eng.book.remove(req)                    # back in its place, if the customer had taken it
+    eng.book.add(req)
     req.eligible_at = eng.now + conf["retry_after_s"]
     eng.start_timer(("retry", req.id), req.eligible_at)

@@ -54,8 +54,16 @@ def end_talk(eng, call: Call, by: str) -> None:
         eng.emit(cmd.Hangup(call.line))
     if op is not None:
         start_wrapup(eng, op, call)
-    eng.handle_times.add(call.queue, (call.ring_s or 0.0) + (call.talk_s or 0.0))
+    leg_over(eng, call)
     end_call(eng, call, outcome, by)
+
+
+def leg_over(eng, call: Call) -> None:
+    """An operator's part of ``call`` is over (the call ended, or they passed it on): their
+    ring and time on it (talk and hold) teach the wait estimate of the queue they took it for."""
+    if call.leg_started_at is not None:
+        eng.handle_times.add(call.queue, (call.ring_s or 0.0) + eng.now - call.leg_started_at)
+        call.leg_started_at = None
 
 
 def release_operator(eng, op, wrapup_s: float) -> None:

@@ -53,6 +53,40 @@ def widen(eng, call: Call) -> None:
         eng.call_timer(call, "escalate", after)
 
 
+def arm_request(eng, req, due: float | None) -> None:
+    """A callback request escalates like the caller it stands for: its pool (``req.pool``, the
+    caller's when they booked it) widens when the caller's next widening was ``due``, then by
+    the chain's ``escalate_after_s``. A ``due`` already past (a request put back after a
+    restart) is caught up at once."""
+    while due is not None:
+        target = eng.queue_conf(req.pool[-1])["escalate_to"]
+        if not target or target in req.pool or target not in eng.settings["queues"]:
+            return
+        if due > eng.now:
+            eng.start_timer(("widen", req.id), due)
+            return
+        req.pool += (target,)
+        after = eng.queue_conf(target)["escalate_after_s"]
+        due = due + after if after else None
+
+
+def widen_request(eng, req_id: str) -> None:
+    """A request's widening is due: the next queue of the chain may take it too."""
+    req = eng.requests.get(req_id)
+    if req is None or pool(req)[0] != req.queue:
+        return
+    arm_request(eng, req, eng.now)
+    eng.notice(f"callback for {req.number} escalated: {' + '.join(req.pool)} may take it")
+    call = eng.calls.get(req.dialback_id) if req.dialback_id else None
+    if call is not None:
+        call.pool = req.pool
+
+
+def next_widening(eng, call: Call) -> float | None:
+    """When ``call``'s pool widens next (None: it does not)."""
+    return eng.timers.get(("escalate", call.id)) if "escalate" in call.timers else None
+
+
 def on_max_wait(eng, call: Call) -> None:
     """The caller reached the queue's ``max_wait_s``."""
     if call.state is CallState.QUEUED:

@@ -26,7 +26,7 @@ import bisect
 import math
 from collections import deque
 
-from appliance.engine.calls import WAITING_STATES
+from appliance.engine.calls import DIALBACK_STATES, WAITING_STATES
 from appliance.engine.operators import OpState
 
 SAMPLES_KEPT = 100
@@ -267,11 +267,10 @@ class Board:
         self.lines_free = sum(1 for line in eng.lines
                               if line not in eng.on_line and line not in eng.lines_down)
         for call in eng.on_line.values():
-            if call.request_id:
+            if call.state in DIALBACK_STATES:
                 self._serving(call)
         callers = [(c.queue, c.rank) for c in eng.on_line.values()          # in line, not served
-                   if c.direction == "inbound" and c.state in WAITING_STATES
-                   and c.id not in self.served]
+                   if c.state in WAITING_STATES and c.id not in self.served]
         later = [(r.queue, r.rank, at) for r, at in self._retries()]
         self.callers = _by_queue(callers)               # ranks of callers in line, sorted
         self.others = _by_queue(callers + [(m.queue, m.rank) for m in self.served.values()]
@@ -284,7 +283,10 @@ class Board:
         self._ids: dict[str, set] | None = None
 
     def _serving(self, call) -> None:
-        member = self.eng.requests.get(call.request_id) if call and call.request_id else call
+        """A member being served: a caller rung, or the request whose customer is dialled."""
+        if call is None:
+            return
+        member = self.eng.requests.get(call.request_id) if call.state in DIALBACK_STATES else call
         if member is not None:
             self.served[member.id] = member
 
@@ -425,8 +427,8 @@ class Plan:
         elif state is _WRAPUP:
             self.fixed.append(max(0.0, (op.wrapup_until or now) - now))
             self._learn_ring(eng.awaiting_wrapup.get(op.wrapup_call))
-        else:                                    # on a call; a dial-back being dialled: a
-            call = eng.calls.get(op.call_id)     # whole call still to come
+        else:                                    # on a call; kept for a dial-back: a whole
+            call = eng.calls.get(op.call_id or op.reserved_for)     # call still to come
             started = call.talk_started_at if call is not None else None
             elapsed = 0.0 if started is None else now - started + (call.ring_s or 0.0)
             self.talking.append(self._rest(call, elapsed))

@@ -98,6 +98,7 @@ def requeue(eng, call: Call, op, queue: str) -> None:
     """The operator's part is over (wrap-up of their queue); the caller waits again, first."""
     end_hold(eng, call)
     eng.emit(cmd.Unbridge(call.line, call.handset))
+    ending.leg_over(eng, call)
     ending.release_operator(eng, op, eng.queue_conf(call.queue)["wrapup_s"])
     call.move(CallState.QUEUED)
     call.queue, call.queued_at = queue, eng.now

@@ -11,7 +11,7 @@ def on_ringing(eng, line: str, caller: str | None) -> None:
     """Answer at once; closed outside hours, else greeting and the first menu."""
     busy = eng.on_line.get(line)
     if busy is not None:
-        if busy.state is CallState.RING_OPERATOR:
+        if busy.state is CallState.DIALLING:        # rang in before our dial took the line
             from appliance.engine import dialback
             dialback.lose_line(eng, busy)
         else:

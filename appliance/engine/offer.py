@@ -1,7 +1,7 @@
 """The callback offer taken up: confirm or key a number, then book the callback in the caller's place."""
 from __future__ import annotations
 
-from appliance.engine import sms, waiting
+from appliance.engine import escalation, sms, waiting
 from appliance.engine.callbacks import CallbackRequest
 from appliance.engine.calls import Call, CallState
 from appliance.engine.ending import hang_up, stop_rings
@@ -100,12 +100,14 @@ def book(eng, call: Call) -> None:
     """The number is confirmed: the request takes the caller's place and the caller may hang up."""
     stop_rings(eng, call)
     eng.book.remove(call)
-    for kind in ("announce", "escalate"):
+    due = escalation.next_widening(eng, call)
+    for kind in ("announce", "escalate", "max_wait"):
         eng.cancel_call_timer(call, kind)
     req = CallbackRequest(call.id, call.pending_number, call.queue, call.language, call.rank, eng.now,
-                          eligible_at=eng.now)
+                          eligible_at=eng.now, pool=escalation.pool(call))
     eng.requests[req.id] = req
     eng.book.add(req)
+    escalation.arm_request(eng, req, due)
     call.callback_number = req.number
     call.wait_s = eng.now - call.queued_at
     call.outcome = "callback_requested"
@@ -113,6 +115,9 @@ def book(eng, call: Call) -> None:
     eng.count("callbacks_requested")
     wait = waiting.estimate(eng, req)
     call.callback_expected_at, next_day = expected_at(eng, wait)
+    if next_day:                            # as promised: not before the next opening
+        req.eligible_at = call.callback_expected_at
+        eng.start_timer(("retry", req.id), req.eligible_at)
     if sms.wants_confirmation(eng, req.number):
         sms.prepare_confirmation(eng, call, req, wait)
     eng.play(call, [("prompt", "callback_thanks_next_day" if next_day else "callback_thanks")])

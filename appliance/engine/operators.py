@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from appliance import commands as cmd
-from appliance.engine.calls import CallState
 
 STRATEGIES = ("lru", "fewest_calls", "random", "ring_all")
 
@@ -16,6 +15,7 @@ class OpState(Enum):
     """What the dashboard shows for an operator."""
     AVAILABLE = "available"
     RINGING = "ringing"
+    RESERVED = "reserved"        # kept for a dial-back: the customer is being called
     TALKING = "talking"
     WRAPUP = "wrapup"
     PAUSED = "paused"
@@ -35,7 +35,8 @@ class Operator:
     pause_reason: str | None = None
     off_hook: bool = False
     ringing_for: str | None = None      # call id whose ring is sounding on this handset
-    call_id: str | None = None          # call this operator is on (talking, or dialling back)
+    call_id: str | None = None          # call this operator is on (talking, or holding)
+    reserved_for: str | None = None     # dial-back whose customer is being called for them
     _wrapup_until: float | None = field(default=None, repr=False)
     wrapup_call: str | None = None      # call whose record waits for the real wrap-up time
     last_ended_at: float | None = None  # end of their last conversation
@@ -70,6 +71,8 @@ class Operator:
             return OpState.RINGING
         if self.call_id:
             return OpState.TALKING
+        if self.reserved_for:
+            return OpState.RESERVED
         if in_wrapup or (self.off_hook and self.wrapup_call):
             return OpState.WRAPUP
         if self.off_hook:
@@ -77,8 +80,11 @@ class Operator:
         return OpState.PAUSED if self.paused else OpState.AVAILABLE
 
     def available(self, now: float) -> bool:
-        """True when a call may be offered: enabled, not paused, on hook, idle, wrap-up over."""
-        return self.state(now) is OpState.AVAILABLE
+        """True when a call may be offered: enabled, not paused, on hook, idle, wrap-up over
+        (``state()`` is AVAILABLE; spelled out because every decision asks it of everyone)."""
+        return (self.enabled and not self.paused and not self.off_hook and not self.ringing_for
+                and not self.call_id and not self.reserved_for
+                and (self._wrapup_until is None or now >= self._wrapup_until))
 
     def staffed(self) -> bool:
         """True for an operator who will take calls at some point (enabled and not paused)."""
@@ -142,10 +148,14 @@ class OperatorPool:
         self.by_handset = {}
         for op in sorted(self.by_id.values(), key=lambda o: not o.enabled):
             self.by_handset.setdefault(op.handset, op)
+        self._in_queue: dict[str, list[Operator]] = {}
+        for op in sorted(self.by_id.values(), key=lambda o: o.handset):
+            for queue in op.queues:
+                self._in_queue.setdefault(queue, []).append(op)
 
     def in_queue(self, queue: str) -> list[Operator]:
-        """Operators who serve ``queue``, in handset order."""
-        return sorted((op for op in self.by_id.values() if queue in op.queues), key=lambda o: o.handset)
+        """Operators who serve ``queue``, in handset order (only settings change it: kept)."""
+        return self._in_queue.get(queue, [])
 
     def free_for(self, queue: str, now: float) -> list[Operator]:
         """Operators of ``queue`` to whom a call may be offered right now."""
@@ -163,12 +173,12 @@ def pause(eng, op: Operator, reason: str = "manual") -> None:
     """Pause ``op``: no calls are offered to them until unpaused.
 
     A ring sounding on their handset stops at once (its attempt ends ``cancelled``: the operator
-    did not miss it). A waiting caller whose only ring that was is offered to the next free
-    operator by the dispatch that follows every event; a dial-back that was ringing only them
-    gives its request back to wait for another operator. Under ``ring_all`` the other handsets
-    ringing for the same caller go on ringing.
+    did not miss it). A waiting caller whose only ring that was (a dial-back's customer too) is
+    offered to the next free operator by the dispatch that follows every event. Under
+    ``ring_all`` the other handsets ringing for the same caller go on ringing. An operator kept
+    for a dial-back is no longer kept: the customer goes to whoever is free when they press 1.
     """
-    op.paused, op.pause_reason = True, reason
+    op.paused, op.pause_reason, op.reserved_for = True, reason, None
     call = eng.calls.get(op.ringing_for) if op.ringing_for else None
     op.ringing_for = None
     if call is None:
@@ -180,6 +190,3 @@ def pause(eng, op: Operator, reason: str = "manual") -> None:
     if call.ringing():
         return
     eng.cancel_call_timer(call, "ring")
-    if call.state is CallState.RING_OPERATOR:
-        from appliance.engine import dialback      # dialback imports the serving flow
-        dialback.give_back(eng, call)

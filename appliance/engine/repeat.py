@@ -59,6 +59,7 @@ def cancel(eng, call: Call) -> None:
     if req is not None and req.dialback_id is None:
         del eng.requests[req.id]
         eng.book.remove(req)
+        eng.cancel_timer(("widen", req.id))
         call.rank = req.rank
         eng.notice(f"callback for {req.number} cancelled by the caller; they wait on the line")
     call.outcome = call.callback_number = call.parent_id = None

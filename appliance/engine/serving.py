@@ -15,7 +15,9 @@ def dispatch(eng) -> None:
     before it. A request that cannot get a *line* blocks only the requests behind it. Callers
     behind it already hold their lines, and serving them is what frees a line; otherwise, with
     one line, the caller on it would wait for a request that waits for that very line. A request
-    waiting for its retry time or for opening hours blocks nothing.
+    waiting for its retry time or for opening hours blocks nothing. A request starts its
+    dial-back only with a line and an operator free (engine/dialback.py), so no operator is
+    ever rung for a customer who is not on the line.
     """
     if eng.stopped:
         return
@@ -76,8 +78,6 @@ def on_ring_timeout(eng, call: Call) -> None:
             op.paused, op.pause_reason = True, "missed"
             eng.notice(f"operator {op.id} paused after {op.missed_in_row} missed rings in a row; "
                        "unpause them when they are back", "warning")
-    if call.state is CallState.RING_OPERATOR:
-        dialback.give_back(eng, call)
 
 
 def on_off_hook(eng, op) -> None:
@@ -95,10 +95,7 @@ def on_off_hook(eng, op) -> None:
     op.count_call(eng.schedule.local_date(eng.now))
     call.operator, call.handset = op.id, op.handset
     call.ring_s = eng.now - attempt.started_at
-    if call.state is CallState.RING_OPERATOR:
-        dialback.operator_answered(eng, call)
-    else:
-        _connect(eng, call)
+    _connect(eng, call)
 
 
 def _connect(eng, call: Call) -> None:
@@ -112,9 +109,11 @@ def _connect(eng, call: Call) -> None:
     voicemail.start_call_recording(eng, call)
     call.hold_s = call.hold_s or 0.0
     call.move(CallState.TALKING)
-    call.talk_started_at = eng.now
+    call.talk_started_at = call.leg_started_at = eng.now
     if call.talk_s is None:                 # a transferred caller was counted the first time
         eng.count("answered")
+    if call.request_id:
+        dialback.connected(eng, call)
     eng.write(call)
 
 

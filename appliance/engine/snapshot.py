@@ -11,8 +11,7 @@ _LINE_STATE = {
     CallState.GOODBYE: LineState.MENU, CallState.QUEUED: LineState.WAITING,
     CallState.CB_CONFIRM: LineState.WAITING, CallState.CB_ENTRY: LineState.WAITING,
     CallState.CB_THANKS: LineState.WAITING, CallState.CB_KNOWN: LineState.MENU, CallState.VM_GREETING: LineState.VOICEMAIL,
-    CallState.VM_RECORDING: LineState.VOICEMAIL, CallState.RING_OPERATOR: LineState.DIALLING,
-    CallState.DIALLING: LineState.DIALLING, CallState.CB_INTRO: LineState.DIALLING,
+    CallState.VM_RECORDING: LineState.VOICEMAIL, CallState.DIALLING: LineState.DIALLING, CallState.CB_INTRO: LineState.DIALLING,
     CallState.TALKING: LineState.TALKING, CallState.ON_HOLD: LineState.ON_HOLD,
 }
 
@@ -59,7 +58,7 @@ def _operators(eng, now: float) -> list[dict]:
     today = eng.schedule.local_date(now)
     rows = []
     for op in eng.ops:
-        call = eng.calls.get(op.call_id or op.ringing_for or "")
+        call = eng.calls.get(op.call_id or op.ringing_for or op.reserved_for or "")
         rows.append({"id": op.id, "name": op.name, "handset": op.handset,
                      "state": op.state(now).value, "queues": list(op.queues),
                      "calls_today": op.calls_on(today), "missed_in_row": op.missed_in_row,

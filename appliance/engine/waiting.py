@@ -32,12 +32,6 @@ def join(eng, call: Call, queue: str, seen: tuple[str, ...] = ()) -> None:
     eng.write(call)
 
 
-def _arm_escalation(eng, call: Call) -> None:
-    conf = eng.queue_conf(call.queue)
-    if conf["escalate_to"] and conf["escalate_after_s"]:
-        eng.call_timer(call, "escalate", conf["escalate_after_s"])
-
-
 def estimate(eng, member) -> float | None:
     """Seconds until ``member`` (a caller or a callback request) reaches an operator; None when
     nobody staffs its queue (engine/ewt.py, docs/engine.md section 4)."""
@@ -99,17 +93,7 @@ def move_to(eng, member, queue: str) -> None:
     member.tried_handsets.clear()
     eng.book.add(member)
     if member.kind == "caller":
-        _arm_escalation(eng, member)
-
-
-def on_escalate(eng, call: Call) -> None:
-    """Waited too long: the queue's ``escalate_to`` group takes over, keeping the caller's place."""
-    target = eng.queue_conf(call.queue)["escalate_to"]
-    if call.state in (CallState.QUEUED, CallState.CB_CONFIRM, CallState.CB_ENTRY) and target:
-        eng.notice(f"call {call.id} escalated from {call.queue} to {target}")
-        move_to(eng, call, target)
-        if call.state is CallState.QUEUED:
-            announce(eng, call)
+        escalation.arm(eng, member)
 
 
 def transfer(eng, call: Call, queue: str) -> None:
@@ -119,7 +103,7 @@ def transfer(eng, call: Call, queue: str) -> None:
     call.tried_handsets.clear()
     call.queue = queue
     eng.book.add(call)
-    _arm_escalation(eng, call)
+    escalation.arm(eng, call)
     eng.play(call, [("prompt", "transferring")])
     eng.call_timer(call, "announce", eng.queue_conf(queue)["announce_every_s"])
     eng.write(call)

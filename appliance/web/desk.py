@@ -14,7 +14,7 @@ from appliance.store.callsearch import CallFilter
 RECENT = 5
 SEARCH_ROWS = 50
 CALLBACKS_KEPT_S = 7 * 86400      # as appliance.daemon: an older promise is no longer dialled
-ON_THE_PHONE = ("ringing", "talking")
+ON_THE_PHONE = ("reserved", "ringing", "talking")   # reserved: their customer is being called
 
 
 def handsets(settings: dict, snap: dict | None) -> list[tuple[int, str]]:

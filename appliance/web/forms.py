@@ -30,10 +30,16 @@ def save_or_explain(ctx, change, page, where: str, message, **page_values):
     again (400) with the error beside its field."""
     from appliance.web.context import done
     try:
-        ctx.save(change(ctx.store.load()))
+        saved = ctx.save(change(ctx.store.load()))
     except SettingsError as exc:
         return page(ctx, 400, error=str(exc), error_at=error_path(str(exc)), **page_values)
-    done(where, message() if callable(message) else message)
+    done(where, with_warnings(message() if callable(message) else message, saved))
+
+
+def with_warnings(message: str, saved: dict) -> str:
+    """``message``, then what the saved settings allow but is probably a mistake (an escalation
+    target nobody serves), so the owner reads it where they just saved."""
+    return " ".join([message, *(f"Warning: {w}." for w in schema.warnings(saved))])
 
 
 @lru_cache(maxsize=1)

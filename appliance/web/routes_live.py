@@ -8,8 +8,9 @@ from appliance.line_states import health_text
 from appliance.web.context import WebContext, done
 
 # Operator states; a line's state carries its own label (appliance.line_states).
-STATE_WORDS = {"available": "Available", "ringing": "Ringing", "wrapup": "Wrap-up", "talking": "Talking",
-               "paused": "Paused", "offhook": "Off hook", "disabled": "Disabled"}
+STATE_WORDS = {"available": "Available", "reserved": "Calling back", "ringing": "Ringing",
+               "wrapup": "Wrap-up", "talking": "Talking", "paused": "Paused", "offhook": "Off hook",
+               "disabled": "Disabled"}
 
 
 def _live_values(ctx: WebContext) -> dict:

@@ -10,6 +10,7 @@ from appliance.events import SettingsChanged
 from appliance.line_states import REGISTRATION_WORDS
 from appliance.web.auth import AuthError, RateLimited
 from appliance.web.context import WebContext, done, flash
+from appliance.web.forms import with_warnings
 from appliance.web.routes_auth import start_session
 from appliance.web.timeline import duration
 
@@ -66,7 +67,7 @@ def restore(ctx: WebContext):
     except (SettingsError, StoreError) as exc:
         return system_page(ctx, 400, error=f"The backup was not restored, nothing changed: {exc}")
     ctx.source.post(SettingsChanged(saved))
-    done("/system", "Settings restored from the backup.")
+    done("/system", with_warnings("Settings restored from the backup.", saved))
 
 
 def password(ctx: WebContext):

@@ -78,52 +78,53 @@ def test_dialogue_timeouts_give_up_and_keep_the_caller_waiting():
     assert rig.engine.snapshot(rig.now)["lines"][1]["state"] == "waiting"
 
 
-def test_dial_back_rings_the_operator_first_then_dials_then_press_1_connects():
+def test_dial_back_keeps_the_operator_dials_and_rings_them_only_after_press_1():
     rig = long_wait()
     request_callback(rig)
     out = rig.send(ev.HandsetOnHook(1))            # ann's first call ends; wrap-up 0
-    assert rig.of(cmd.RingHandset, out) == [cmd.RingHandset(1, "+12")]
-    assert rig.of(cmd.Dial, out) == []
-    out = rig.send(ev.HandsetOffHook(1))
     assert rig.of(cmd.Dial, out) == [cmd.Dial("line1", "+12")]
+    assert rig.of(cmd.RingHandset, out) == []      # nobody rung for a customer not yet there
+    ann = rig.engine.snapshot(rig.now)["operators"][0]
+    assert (ann["state"], ann["caller"]) == ("reserved", "+12")
     rig.advance(5)
     assert rig.items(rig.send(ev.CallAnswered("line1"))) == []          # "hello?" first
     assert rig.items(rig.send(ev.CalleeHeard("line1", "person"))) == [("prompt", "callback_intro")]
     rig.prompt_done("line1")
     out = rig.press("1", "line1")
-    assert cmd.Bridge("line1", 1) in out
+    assert rig.of(cmd.RingHandset, out) == [cmd.RingHandset(1, "+12")]
+    assert rig.items(out) == [("music", "hold")]
+    rig.advance(4)
+    out = rig.send(ev.HandsetOffHook(1))
+    assert cmd.Bridge("line1", 1) in [c.__class__(c.line, c.handset) for c in rig.of(cmd.Bridge, out)]
     rig.advance(60)
     rig.send(ev.HandsetOnHook(1))
     [dial] = dialbacks(rig)
     assert dial["parent_id"] == inbound(rig, "+12")["id"]
     assert (dial["outcome"], dial["caller"], dial["operator"]) == ("callback_answered", "+12", "ann")
-    assert dial["talk_s"] == 60.0 and rig.engine.is_idle()
+    assert dial["talk_s"] == 60.0 and dial["ring_s"] == 4.0 and rig.engine.is_idle()
 
 
 def test_busy_callee_is_retried_after_retry_after_s_up_to_max_attempts():
     rig = long_wait(callbacks={"max_attempts": 2, "retry_after_s": 300})
     request_callback(rig)
     rig.send(ev.HandsetOnHook(1))
-    rig.send(ev.HandsetOffHook(1))
     out = rig.send(ev.DialFailed("line1", "busy"))
-    assert cmd.Unbridge("line1", 1) in out
-    rig.send(ev.HandsetOnHook(1))
-    assert rig.rung(rig.advance(299)) == []
-    assert rig.rung(rig.advance(2)) == [1]
-    rig.send(ev.HandsetOffHook(1))
+    assert rig.rung(out) == []
+    assert rig.engine.snapshot(rig.now)["operators"][0]["state"] == "available"
+    assert rig.of(cmd.Dial, rig.advance(299)) == []
+    assert rig.of(cmd.Dial, rig.advance(2)) == [cmd.Dial("line1", "+12")]
     rig.advance(30)
     out = rig.send(ev.DialFailed("line1", "no_answer"))
     assert any("given up after 2 attempts" in n.text for n in rig.of(cmd.Notice, out))
     assert [d["outcome"] for d in dialbacks(rig)] == ["callback_failed", "callback_failed"]
-    rig.send(ev.HandsetOnHook(1))
+    assert all(d["ring_attempts"] == [] for d in dialbacks(rig))
     assert rig.engine.is_idle()
 
 
-def test_nobody_presses_1_after_three_intros_and_the_attempt_fails():
+def test_nobody_presses_1_after_three_intros_and_the_attempt_fails_without_a_ring():
     rig = long_wait()
     request_callback(rig)
     rig.send(ev.HandsetOnHook(1))
-    rig.send(ev.HandsetOffHook(1))
     rig.send(ev.CallAnswered("line1"))
     assert rig.items(rig.advance(2.5)) == [("prompt", "callback_intro")]   # no detector verdict
     for _ in range(3):
@@ -131,13 +132,13 @@ def test_nobody_presses_1_after_three_intros_and_the_attempt_fails():
         out = rig.advance(5)
     assert rig.of(cmd.Hangup, out) == [cmd.Hangup("line1")]
     assert dialbacks(rig)[0]["outcome"] == "callback_failed"
+    assert dialbacks(rig)[0]["ring_attempts"] == []
 
 
 def test_an_answering_machine_hears_the_intro_once_as_a_message():
     rig = long_wait()
     request_callback(rig)
     rig.send(ev.HandsetOnHook(1))
-    rig.send(ev.HandsetOffHook(1))
     rig.send(ev.CallAnswered("line1"))
     rig.advance(1)
     assert rig.items(rig.send(ev.CalleeHeard("line1", "machine"))) == [("prompt", "callback_intro")]
@@ -147,14 +148,47 @@ def test_an_answering_machine_hears_the_intro_once_as_a_message():
     assert dialbacks(rig)[0]["outcome"] == "callback_failed"
 
 
-def test_a_customer_pressing_1_before_the_intro_is_connected_at_once():
+def test_a_customer_pressing_1_before_the_intro_rings_the_operator_at_once():
     rig = long_wait()
     request_callback(rig)
     rig.send(ev.HandsetOnHook(1))
-    rig.send(ev.HandsetOffHook(1))
     rig.send(ev.CallAnswered("line1"))
-    assert cmd.Bridge("line1", 1) in rig.press("1", "line1")
+    assert rig.rung(rig.press("1", "line1")) == [1]
     assert rig.items(rig.advance(3)) == []
+
+
+def test_if_the_kept_operator_misses_the_ring_the_next_free_one_is_rung():
+    rig = Rig(**{**SETUP, "operators": [{"id": "ann", "handset": 1, "queues": ["sales"]},
+                                        {"id": "bob", "handset": 2, "queues": ["sales"]}],
+                 "handsets": {"count": 2},
+                 "queues": {"sales": {"callback_offer_after_s": 1, "wrapup_s": 0}}})
+    rig.send(ev.HandsetOffHook(2))                  # bob busy while +12 books
+    rig.send(ev.HandsetOffHook(1))                  # and ann
+    rig.call_in("+12", "line2")
+    assert ("prompt", "callback_offer") in rig.items(rig.press("1", "line2"))
+    request_callback(rig)
+    rig.send(ev.HandsetOnHook(1))                   # ann kept; bob still busy
+    rig.send(ev.CallAnswered("line1"))
+    assert rig.rung(rig.press("1", "line1")) == [1]
+    rig.send(ev.HandsetOnHook(2))                   # bob free, but ann's phone rings for +12
+    out = rig.advance(rig.engine.queue_conf("sales")["ring_timeout_s"])
+    assert rig.rung(out) == [2]
+    out = rig.send(ev.HandsetOffHook(2))
+    assert rig.of(cmd.Bridge, out)[0].handset == 2
+
+
+def test_a_customer_hanging_up_before_an_operator_answers_is_a_failed_attempt_retried():
+    rig = long_wait(callbacks={"max_attempts": 3, "retry_after_s": 60})
+    request_callback(rig)
+    rig.send(ev.HandsetOnHook(1))
+    rig.send(ev.CallAnswered("line1"))
+    rig.press("1", "line1")
+    out = rig.send(ev.LineHungUp("line1"))
+    assert rig.of(cmd.StopRing, out) == [cmd.StopRing(1)]
+    assert dialbacks(rig)[0]["outcome"] == "callback_failed"
+    assert rig.engine.snapshot(rig.now)["callbacks"][0]["attempts"] == 1
+    assert [m["kind"] for m in rig.engine.snapshot(rig.now)["queues"]["sales"]] == ["callback"]
+    assert rig.of(cmd.Dial, rig.advance(61)) == [cmd.Dial("line1", "+12")]
 
 
 def test_callback_keeps_its_place_before_callers_who_came_later():
@@ -163,7 +197,7 @@ def test_callback_keeps_its_place_before_callers_who_came_later():
     rig.call_in("+13", "line3")
     rig.press("1", "line3")
     out = rig.send(ev.HandsetOnHook(1))
-    assert rig.rung(out) == [1] and rig.of(cmd.RingHandset, out)[0].caller == "+12"
+    assert rig.of(cmd.Dial, out) == [cmd.Dial("line1", "+12")] and rig.rung(out) == []
 
 
 def test_callbacks_wait_for_opening_hours():
@@ -173,19 +207,21 @@ def test_callbacks_wait_for_opening_hours():
     rig.advance(8 * 3600 - 10)                      # 16:59:50, ann still on her call
     rig.advance(20)                                  # closed now
     out = rig.send(ev.HandsetOnHook(1))
-    assert rig.rung(out) == []
+    assert rig.of(cmd.Dial, out) == []
     out = rig.advance(16 * 3600)                     # Tuesday 09:00
-    assert rig.rung(out) == [1]
+    assert rig.of(cmd.Dial, out) == [cmd.Dial("line1", "+12")]
 
 
-def test_an_inbound_call_on_the_reserved_line_moves_the_dial_back_without_re_ringing():
+def test_an_inbound_call_ringing_before_our_dial_took_the_line_wins_it():
     rig = long_wait()
     request_callback(rig)
-    rig.send(ev.HandsetOnHook(1))                   # ann free: rung for the callback on line1
-    out = rig.call_in("+14", "line1")               # a new caller takes line1 first
-    assert rig.of(cmd.StopRing, out) == [] and rig.of(cmd.RingHandset, out) == []
-    out = rig.send(ev.HandsetOffHook(1))
-    assert rig.of(cmd.Dial, out) == [cmd.Dial("line2", "+12")]
+    out = rig.send(ev.HandsetOnHook(1))             # ann kept, +12 dialled on line1
+    assert rig.of(cmd.Dial, out) == [cmd.Dial("line1", "+12")]
+    out = rig.call_in("+14", "line1")               # the modem had a RING first
+    assert cmd.AnswerLine("line1") in out
+    assert rig.of(cmd.Dial, out) == [cmd.Dial("line2", "+12")]    # ann still free: next line
+    rig.send(ev.DialFailed("line1", "failed"))      # our dial on line1, refused: nothing to do
+    assert dialbacks(rig) == [] and rig.engine.snapshot(rig.now)["callbacks"][0]["attempts"] == 0
 
 
 def test_with_no_other_line_the_dial_back_waits_for_one():
@@ -194,7 +230,8 @@ def test_with_no_other_line_the_dial_back_waits_for_one():
     rig.send(ev.HandsetOnHook(1))
     rig.call_in("+13", "line2")
     out = rig.call_in("+14", "line1")
-    assert rig.of(cmd.StopRing, out) == [cmd.StopRing(1)]
+    assert rig.of(cmd.Dial, out) == []
+    assert rig.engine.snapshot(rig.now)["operators"][0]["state"] == "available"
     assert rig.engine.snapshot(rig.now)["callbacks"][0]["in_progress"] is False
 
 
@@ -214,7 +251,27 @@ def test_a_request_waiting_for_a_line_does_not_hold_up_the_caller_on_the_only_li
     rig.advance(30)
     out = rig.send(ev.HandsetOnHook(1)) + rig.advance(1)
     assert cmd.Hangup("line1") in out                # the line is free: +12's dial-back now
-    assert rig.of(cmd.RingHandset, out) == [cmd.RingHandset(1, "+12")]
+    assert rig.of(cmd.Dial, out) == [cmd.Dial("line1", "+12")] and rig.rung(out) == []
+
+
+def test_a_request_escalates_like_its_caller_and_keeps_the_widening_already_earned():
+    rig = Rig(**{**SETUP,
+                 "operators": [{"id": "ann", "handset": 1, "queues": ["sales"]},
+                               {"id": "sue", "handset": 2, "queues": ["support"]}],
+                 "handsets": {"count": 2},
+                 "queues": {"sales": {"callback_offer_after_s": 60, "wrapup_s": 0,
+                                      "escalate_to": "support", "escalate_after_s": 120},
+                            "support": {"wrapup_s": 0}}})
+    rig.send(ev.HandsetOffHook(1))                 # ann busy; sue busy too
+    rig.send(ev.HandsetOffHook(2))
+    rig.call_in("+12", "line2")
+    rig.press("1", "line2")
+    request_callback(rig)
+    rig.send(ev.HandsetOnHook(2))                  # sue free, but not for sales yet
+    assert rig.of(cmd.Dial, rig.advance(100)) == []
+    out = rig.advance(25)                          # 120 s after +12 joined: support may take it
+    assert rig.of(cmd.Dial, out) == [cmd.Dial("line1", "+12")]
+    assert rig.engine.snapshot(rig.now)["operators"][1]["state"] == "reserved"
 
 
 def booked_then_calling_again(key: str | None) -> tuple[Rig, list]:

@@ -119,14 +119,27 @@ def test_under_ring_all_the_other_handsets_keep_ringing(wired):
     assert rig.of(cmd.StopRing, out) == [cmd.StopRing(2)]
 
 
-def test_pausing_the_operator_rung_for_a_dial_back_gives_the_request_back(wired):
+def test_pausing_the_operator_kept_for_a_dial_back_rings_nobody_until_unpaused(wired):
     rig = long_wait()                           # ann (handset 1) alone, callback requested later
     request_callback(rig)
     out = rig.send(ev.HandsetOnHook(1))
-    assert rig.of(cmd.RingHandset, out) == [cmd.RingHandset(1, "+12")]
+    assert rig.of(cmd.Dial, out) == [cmd.Dial("line1", "+12")] and rig.rung(out) == []
+    rig.send(ev.OperatorPaused("ann"))
+    assert rig.op_state("ann") == "paused"
+    rig.send(ev.CallAnswered("line1"))
+    out = rig.press("1", "line1")               # the customer waits first in line
+    assert rig.rung(out) == [] and ("music", "hold") in rig.items(out)
+    assert rig.rung(rig.send(ev.OperatorUnpaused("ann"))) == [1]
+
+
+def test_pausing_the_operator_rung_for_a_dial_back_customer_stops_the_ring(wired):
+    rig = long_wait()
+    request_callback(rig)
+    rig.send(ev.HandsetOnHook(1))
+    rig.send(ev.CallAnswered("line1"))
+    assert rig.rung(rig.press("1", "line1")) == [1]
     out = rig.send(ev.OperatorPaused("ann"))
     assert rig.of(cmd.StopRing, out) == [cmd.StopRing(1)] and rig.rung(out) == []
-    assert rig.engine.snapshot(rig.now)["callbacks"][0]["number"] == "+12"
     assert rig.rung(rig.send(ev.OperatorUnpaused("ann"))) == [1]
 
 

@@ -42,3 +42,18 @@ def test_a_bad_backup_changes_nothing_and_says_why(owner, web):
         assert reply.status == 400 and reason in reply.text, reason
         assert "nothing changed" in reply.text.lower()
     assert store.load() == before and web[1].posted == []
+
+
+def test_a_restore_that_escalates_to_a_queue_nobody_serves_warns_on_the_page(owner, web):
+    store = web[2]
+    doc = store.load()
+    doc["queues"]["empty"] = dict(doc["queues"]["sales"])
+    doc["queues"]["sales"]["escalate_to"] = "empty"
+    doc["queues"]["sales"]["escalate_after_s"] = 120
+    owner.get("/system")
+    reply = owner.upload("/system/restore", "backup", "ivr-settings.json", json.dumps(doc).encode())
+    assert reply.status == 303, reply.text
+    page = owner.get("/system").text
+    assert "Settings restored" in page
+    assert "queues.sales.escalate_to names &#039;empty&#039;, which no enabled operator serves" in page \
+        or "queues.sales.escalate_to names 'empty', which no enabled operator serves" in page

@@ -1,4 +1,4 @@
-% words = {'ringing': 'Ringing', 'talking': 'On the line'}
+% words = {'reserved': 'Calling them back for you: your phone rings when they press 1', 'ringing': 'Ringing', 'talking': 'On the line'}
 % if snap is None:
 <p class="notice bad">The appliance is not answering right now. This page will try again.</p>
 % elif operator is None:
