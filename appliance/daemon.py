@@ -348,14 +348,25 @@ def _gpio_handsets(settings: dict, scheduler, board, service, data_dir: Path | N
     from appliance.audio.prompts import PromptLibrary
     from appliance.handsets import gpio
     library = PromptLibrary(data_dir=data_dir, default_language=settings["language"])
+    names = _phone_book_names(data_dir)
     if board is not None:
         from hwsim.board.desks import board_handsets
         from hwsim.people.operator import operators_from_settings
         people = operators_from_settings(settings, settings["handsets"]["sim_talk_s"],
                                          random.Random())
         return board_handsets(settings, scheduler, people, board=board, service=service,
-                              library=library)
-    return gpio.open_bank(gpio.load_rpi_gpio(), settings, scheduler, scheduler, service, library)
+                              library=library, names=names)
+    return gpio.open_bank(gpio.load_rpi_gpio(), settings, scheduler, scheduler, service, library,
+                          names)
+
+
+def _phone_book_names(data_dir: Path | None):
+    """The phone book's lookup for caller ID on the desk phones' displays (read only: the web
+    page is the one that writes it)."""
+    if data_dir is None:
+        return None
+    from appliance.store.phonebook import PhoneBook
+    return PhoneBook(data_dir, readonly=True).find
 
 
 # -- running and stopping ----------------------------------------------------------------------

@@ -31,6 +31,7 @@ from appliance import commands as c
 from appliance.errors import DriverError
 from appliance.events import HandsetOffHook, OperatorKey
 from appliance.handsets.base import HandsetBank, Post
+from appliance.handsets.caller_display import CallerDisplay
 from appliance.handsets.hook import HookFilter
 from appliance.handsets.shiftchain import (CHAIN_BITS, Crosspoint, address_bits, crosspoint,
                                            off_hook_from_bits, ring_bit_on, ring_sequence,
@@ -64,9 +65,11 @@ class GpioHandsetBank(HandsetBank):
     """Handsets 1..``handsets.count`` on the reference board; see the module docstring."""
 
     def __init__(self, gpio, settings: dict, clock, scheduler, poll_s: float = POLL_S,
-                 service=None, library=None) -> None:
+                 service=None, library=None, names=None) -> None:
         cfg = settings["handsets"]
         self.service, self.library = service, library     # the service bus and its prompts
+        self.display = CallerDisplay(settings, service, self._switch, self._bus_free, scheduler,
+                                     clock, names)
         self._whispering: dict[int, c.Bridge] = {}        # handset -> the Bridge it waits for
         self._held: int | None = None             # the handset on hold on the service bus
         self.count, self.cadence, self.poll_s = cfg["count"], cfg["cadence"], poll_s
@@ -105,6 +108,7 @@ class GpioHandsetBank(HandsetBank):
             self._timer.cancel()
         self._ringing.clear()
         self._whispering.clear()
+        self.display.close()
         if self.service is not None:
             self.service.close()
         self._write_ring([0] * CHAIN_BITS)
@@ -130,8 +134,10 @@ class GpioHandsetBank(HandsetBank):
         self._check_handset(command.handset)
         self._ringing[command.handset] = self._clock.now()
         self._refresh_ring(self._clock.now())
+        self.display.ringing(command.handset, command.caller)
 
     def _stop_ring(self, command: c.StopRing) -> None:
+        self.display.stopped(command.handset)
         if self._ringing.pop(command.handset, None) is not None:
             self._refresh_ring(self._clock.now())
 
@@ -179,6 +185,12 @@ class GpioHandsetBank(HandsetBank):
         self.service.hold(self.library.pcm(list(command.items), command.language),
                           on_key=lambda key: self._scheduler.call_soon(
                               lambda: self._key(handset, key)))
+
+    def _bus_free(self, handset: int | None = None) -> bool:
+        """No whisper or hold on the service bus (of ``handset``'s, if given)."""
+        if handset is None:
+            return not self._whispering and self._held is None
+        return handset not in self._whispering and self._held != handset
 
     def _key(self, handset: int, key: str) -> None:
         if self._held == handset and self._post is not None:
@@ -238,6 +250,7 @@ class GpioHandsetBank(HandsetBank):
         for event in self._hooks.feed(self._read_hooks(), now):
             if isinstance(event, HandsetOffHook):
                 self._ringing.pop(event.handset, None)        # ring trip
+                self.display.stopped(event.handset)
             self._post(event)
         self._refresh_ring(now)
         self._timer = self._scheduler.call_later(self.poll_s, self._tick)
@@ -311,10 +324,11 @@ def handset_verdict(handset: int, result: dict) -> str:
 
 
 def open_bank(gpio, settings: dict, clock, scheduler, service=None,
-              library=None) -> GpioHandsetBank:
+              library=None, names=None) -> GpioHandsetBank:
     """A GpioHandsetBank, with RPi.GPIO's set-up failures (a Pi 5's) turned into a DriverError."""
     try:
-        return GpioHandsetBank(gpio, settings, clock, scheduler, service=service, library=library)
+        return GpioHandsetBank(gpio, settings, clock, scheduler, service=service, library=library,
+                               names=names)
     except RuntimeError as exc:
         raise DriverError(f"the GPIO pins could not be set up: {exc}; {PI5_HINT}") from None
 

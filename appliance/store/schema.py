@@ -299,6 +299,13 @@ TOP = Record({
         "service_audio": Text(None, "audio device wired to the crosspoint's service bus (row "
                               "Y4): operator whisper, hold/transfer prompt, handset tests (null: "
                               "none of these; calls still connect)", nullable=True),
+        "caller_id": Choice("off", ("off", "bell202", "v23"),
+                            "caller's number and name on desk phones with a display, sent over "
+                            "the service bus between the first and second ring: bell202 (North "
+                            "America), v23 (Europe, UK); needs handsets.service_audio"),
+        "caller_id_handsets": ListOf(Int(REQUIRED, "handset number", low=1, high=20), [],
+                                     "handsets with a display to send caller ID to (empty: all)",
+                                     noun="handsets", max_items=20, unique=True),
         "sim_answer_after_s": Number(4.0, "with driver sim: seconds before an operator answers",
                                      low=0, high=120),
         "sim_talk_s": Number(60.0, "with driver sim: seconds an operator talks", low=1, high=7200),
@@ -525,7 +532,21 @@ def _check_one_card_per_row(doc: dict) -> None:
              "wire a card of its own to the service bus (docs/wiring.md, 'Bridge sound cards')")
 
 
-CROSS_CHECKS = (_check_operators, _check_escalation, _check_menu, _check_sms)
+def _check_caller_id(doc: dict) -> None:
+    """Caller ID is sent over the service bus, to handsets that are fitted."""
+    handsets = doc["handsets"]
+    if handsets["caller_id"] == "off":
+        return
+    if handsets["driver"] == "gpio" and handsets["service_audio"] is None:
+        fail(join("handsets", "caller_id"), f"is {handsets['caller_id']}, but caller ID is sent "
+             "over the service bus and handsets.service_audio is not set (docs/wiring.md)")
+    for index, handset in enumerate(handsets["caller_id_handsets"]):
+        if handset > handsets["count"]:
+            fail(join(join("handsets", "caller_id_handsets"), index),
+                 f"is {handset}, but handsets.count is {handsets['count']}")
+
+
+CROSS_CHECKS = (_check_operators, _check_escalation, _check_menu, _check_sms, _check_caller_id)
 # Run only on save and import (``validate`` given ``prompts``), never on load: settings written by
 # older firmware lack the voice path's keys, and the appliance must still start with them (the
 # line drivers then warn that the line has no voice to the desks).

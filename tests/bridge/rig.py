@@ -77,7 +77,8 @@ class VoiceDesk:
 
     def __init__(self, tmp_path: Path, kind: str, card_hz: float = 8000.0,
                  modem_hz: float = 8000.0, whisper: bool = False, record: bool = True,
-                 count: int = 12, support_handset: int | None = None):
+                 count: int = 12, support_handset: int | None = None,
+                 caller_id: str = "off"):
         self.kind, self.data_dir = kind, tmp_path
         if kind == "v253":
             self.modem = VoiceModemModel(path=tmp_path / "modem", clock_hz=modem_hz).start()
@@ -90,7 +91,7 @@ class VoiceDesk:
             line["audio_port"] = str(self.modem.audio_path)
         doc = schema.defaults()
         doc["lines"] = [line]
-        doc["handsets"].update(driver="gpio", count=count,
+        doc["handsets"].update(driver="gpio", count=count, caller_id=caller_id,
                                service_audio="Service bus" if whisper else None)
         doc["operators"] = [{"id": "ann", "name": "Ann", "handset": HANDSET, "queues": ["sales"]}]
         doc["menu"]["root"]["options"] = {"1": {"action": "queue", "queue": "sales"}}
@@ -104,13 +105,16 @@ class VoiceDesk:
         self.engine = Engine(self.settings, seed=1)
         self.loop = Loop(self.engine, RealClock())
         self.board = ReferenceBoard(self.loop, count=count, seed=3)
+        if caller_id != "off":
+            self.board.fit_displays(caller_id)
         self.cards = self.board.sound_cards(clock_hz={0: card_hz})
         if kind == "sim800":
             self.board.voice.attach(0, self.modem.analog_part())
         self.line = daemon.build_line(self.settings, 0, self.loop, tmp_path, self.cards)
         service = daemon._service_bus(self.settings, self.cards)
         self.bank = GpioHandsetBank(self.board.gpio, self.settings, self.loop, self.loop,
-                                    service=service, library=PromptLibrary(data_dir=tmp_path))
+                                    service=service, library=PromptLibrary(data_dir=tmp_path),
+                                    names=daemon._phone_book_names(tmp_path))
         self.log = Log()
         self.loop.connect(lines=[self.line], handsets=self.bank, calllog=self.log)
         self.loop.start()

@@ -27,6 +27,7 @@ SPEC_DEFAULTS = {
     "web": {"host": "0.0.0.0", "port": 8080},
     "console": {"port": None, "baud": 115200},
     "handsets": {"driver": "sim", "count": 3, "pins": {}, "cadence": "us", "service_audio": None,
+                 "caller_id": "off", "caller_id_handsets": [],
                  "sim_answer_after_s": 4.0, "sim_talk_s": 60.0},
     "operators": [
         {"id": "ann", "name": "Ann", "handset": 1, "queues": ["sales", "support"],
@@ -477,3 +478,15 @@ def test_merge_replaces_a_menu_action_whole():
     assert merged["menu"]["root"]["options"] == {"1": {"action": "queue", "queue": "sales"},
                                                  "2": {"action": "goodbye"}}
     assert schema.validate(merged) == merged
+
+
+def test_caller_id_on_the_board_needs_the_service_bus_and_fitted_handsets():
+    doc = schema.defaults()
+    doc["handsets"].update(driver="gpio", caller_id="v23")
+    with pytest.raises(SettingsError, match="handsets.service_audio is not set"):
+        schema.validate(doc)
+    doc["handsets"].update(service_audio="Service bus", caller_id_handsets=[2, 4])
+    with pytest.raises(SettingsError, match=r"caller_id_handsets\[1\]' is 4, but handsets.count is 3"):
+        schema.validate(doc)
+    doc["handsets"]["caller_id_handsets"] = [2]
+    assert schema.validate(doc)["handsets"]["caller_id"] == "v23"

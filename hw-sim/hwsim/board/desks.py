@@ -151,15 +151,18 @@ class BoardHandsets(HandsetBank):
 
 
 def board_handsets(settings: dict, scheduler, operators, seed: int = 0, board=None,
-                   service=None, library=None) -> BoardHandsets:
+                   service=None, library=None, names=None) -> BoardHandsets:
     """The gpio driver on a simulated reference board (``board``, or a new one) with
     ``operators`` at its phones, and the service bus (``service``, its prompts ``library``).
+    With ``handsets.caller_id`` on, the phones it names have a display (``phone.shown``).
 
     ``scheduler`` is the loop (it has ``now``, ``call_later``); the board's clock is the loop's.
     """
     cfg = settings["handsets"]
     if board is None:
         board = ReferenceBoard(scheduler, count=cfg["count"], pins=cfg["pins"], seed=seed)
+    if cfg.get("caller_id", "off") != "off":
+        board.fit_displays(cfg["caller_id"], cfg["caller_id_handsets"])
     bank = GpioHandsetBank(board.gpio, settings, clock=scheduler, scheduler=scheduler,
-                           service=service, library=library)
+                           service=service, library=library, names=names)
     return BoardHandsets(bank, Desks(board, scheduler, operators, cfg["cadence"]))

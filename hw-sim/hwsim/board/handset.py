@@ -54,6 +54,8 @@ class DeskPhone:
         self.ear: collections.deque[tuple[float, np.ndarray]] = collections.deque()
         self._speech: list[tuple[int, np.ndarray]] = []      # (first grid sample, samples)
         self._voice_lock = threading.Lock()
+        self.display = None                # a CallerIdReceiver on a phone with a display
+        self.shown: list[tuple[float, dict]] = []      # (when, caller ID message) displayed
 
     # -- ringer -----------------------------------------------------------------------------------
 
@@ -145,7 +147,11 @@ class DeskPhone:
         return self.mouth(t0, n)
 
     def hear(self, t0: float, block: np.ndarray) -> None:
-        """A voice bus delivers ``block`` to the earpiece from ``t0`` (a listening part)."""
+        """A voice bus delivers ``block`` to the earpiece from ``t0`` (a listening part); on hook,
+        a phone with a display reads caller ID from it."""
+        if self.display is not None and not self.off_hook:
+            for message in self.display.feed(np.asarray(block, dtype="<i2").tobytes()):
+                self.shown.append((t0, message))
         if not np.any(block):
             return                                  # silence: heard() fills it in anyway
         with self._voice_lock:

@@ -25,6 +25,7 @@ import random
 from typing import Callable
 
 from appliance.store.schema import DEFAULT_PINS
+from hwsim.board.callerid_rx import CallerIdReceiver
 from hwsim.board.chips import HC165Chain, HC595Chain, MT8816
 from hwsim.board.fake_rpi_gpio import FakeRPiGPIO
 from hwsim.board.handset import DeskPhone
@@ -68,6 +69,12 @@ class ReferenceBoard:
         """Closed crosspoints as ``(handset, line_index)``."""
         return ({(x + 1, y) for x, y in self.xp["a"].closed}
                 | {(x + 1 + CHIP_A_HANDSETS, y) for x, y in self.xp["b"].closed})
+
+    def fit_displays(self, standard: str, handsets=()) -> None:
+        """Caller-ID displays (``standard`` bell202 or v23) on ``handsets`` (empty: every phone)."""
+        for number in handsets or self.phones:
+            if number in self.phones:
+                self.phones[number].display = CallerIdReceiver(standard)
 
     def sound_cards(self, spec: dict[int, str] | None = None,
                     clock_hz: dict[int, float] | None = None) -> FakePyAudioModule:
