@@ -302,9 +302,12 @@ class GsmLine(Line):
         self._send(f"AT+CPIN={self.pin}")
 
     def _hang_up_leftovers(self) -> None:
-        """A call the module still carries from before (the daemon crashed mid-call)."""
+        """A call the module still carries from before (the daemon crashed mid-call): one that
+        is up or that we dialled. A call ringing in now is a caller, not a leftover: its next
+        RING is answered once the line is in service."""
         try:
-            calls = self._calls()
+            calls = [call for call in self._calls() if call.outgoing or call.stat in
+                     (calllist.ACTIVE, calllist.HELD)]
         except (CmeError, CommandRejected):
             return                              # no call list on this firmware
         if calls:

@@ -160,8 +160,8 @@ def test_run_with_four_lines_one_missing_serves_three_and_takes_the_fourth_when_
         late = simulated("sim800", path=tmp_path / "modem3", ring_every_s=3.0)
         wait_for(lambda: "AT+CLIP=1" in late.received, "the fourth line initialising",
                  timeout=70)
-        # In service once it has checked for calls left from before (AT+CLCC after the init):
-        # a call that rings sooner is such a leftover, and is hung up.
+        # In service once it has checked for calls left from before (AT+CLCC after the init);
+        # a call ringing in sooner is answered at its next RING once the line is in service.
         wait_for(lambda: "AT+CLCC" in late.received[late.received.index("AT+CLIP=1"):],
                  "the fourth line taken into service")
         time.sleep(0.2)

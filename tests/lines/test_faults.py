@@ -12,6 +12,7 @@ from appliance import commands as c
 from appliance.events import (DialFailed, LineFailed, LineHealthReported, LineHungUp,
                               LineReady, LineRinging)
 from appliance.lines.dialects import DIALECTS
+from hwsim.modems.model import ModemModel
 from tests.lines.rigs import CALLER, Rig, wait_until
 
 BACK_WITHIN_S = 10.0
@@ -176,5 +177,20 @@ def test_a_caller_id_that_is_not_a_number_rings_as_withheld(dialect, tmp_path):
     try:
         rig.modem.incoming_call("12345;+CFUN=0")
         rig.wait_event(LineRinging("gsm1", None))
+    finally:
+        rig.close()
+
+
+@pytest.mark.parametrize("dialect", sorted(DIALECTS))
+def test_a_call_ringing_in_while_the_line_starts_is_a_caller_not_a_leftover(dialect, tmp_path):
+    modem = ModemModel(DIALECTS[dialect], path=tmp_path / "modem", ring_every_s=0.5).start()
+    modem.incoming_call(CALLER)                   # rings before the line has even opened its port
+    rig = Rig(None, dialect, modem=modem)
+    try:
+        rig.ready()
+        rig.wait(lambda: rig.count(LineRinging) >= 1, what="the caller's ring, once in service")
+        assert modem.state != "idle" and rig.line.dialect.hangup not in modem.received
+        rig.line.execute(c.AnswerLine(rig.id))
+        rig.wait(lambda: modem.state == "active", what="the caller answered")
     finally:
         rig.close()
