@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 
 # Debian packages the suite needs (added as each capability arrives).
 # jackd2 + libasound2-plugins: sound cards that run at real pace without hardware (tests/soundcards).
-APT_PACKAGES=(python3-venv python3-dev gcc portaudio19-dev chromium libspandsp2 multimon-ng sox espeak-ng asterisk-core-sounds-en-wav asterisk-moh-opsound-wav codec2-examples socat jackd2 libasound2-plugins)
+APT_PACKAGES=(python3-venv python3-dev gcc portaudio19-dev chromium libspandsp2 multimon-ng sox espeak-ng asterisk-core-sounds-en-wav asterisk-moh-opsound-wav codec2-examples socat jackd2 libasound2-plugins shellcheck)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -40,7 +40,7 @@ venv_setup() {
     "$py" -m venv .venv 2>/dev/null || { apt_setup python3-venv; rm -rf .venv; "$py" -m venv .venv; }
   fi
   stamp=.venv/.installed
-  want=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
+  want=$(sha256sum < pyproject.toml | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "dev.sh: installing Python packages into .venv"
     .venv/bin/python -m pip install -q --upgrade pip >/dev/null

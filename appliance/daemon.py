@@ -426,6 +426,7 @@ def _shut_down_threaded(appliance: Appliance) -> None:
     """End every live call (with its record), stop the loop thread, close drivers, commit every
     record still waiting (the writer's thread), keep aside what the log refused, close the log."""
     loop = appliance.loop
+    systemd.notify("STOPPING=1")             # systemd waits for us, not the watchdog's clock
     loop.post(ShutdownRequested("stopped by signal"))
     loop.call_soon(loop.stop)                # after the shutdown has been handled
     loop.join(timeout=10.0)
