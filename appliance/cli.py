@@ -17,6 +17,8 @@ def data_dir_default() -> str:
 
 
 def _add_data_dir(p: argparse.ArgumentParser, top: bool = False) -> None:
+    """On the top parser and on every subcommand at any depth: a technician types it where the
+    docs or their habit put it (``config import F --data-dir D`` as well as before ``config``)."""
     # SUPPRESS on subcommands so that `--data-dir X sim` is not overwritten by sim's default.
     p.add_argument("--data-dir", type=Path, default=None if top else argparse.SUPPRESS,
                    help="folder for settings, the call log, recordings (default $IVR_DATA_DIR or "
@@ -54,9 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(p)
 
     p = sub.add_parser("dtmf", help="run the appliance's DTMF receiver over a recording")
+    _add_data_dir(p)
     dsub = p.add_subparsers(dest="dtmf_command", metavar="ACTION")
     dsub.required = True
     dec = dsub.add_parser("decode", help="print the keys heard in FILE.wav as one line")
+    _add_data_dir(dec)
     dec.add_argument("file", type=Path, help="WAV file (8 kHz 16-bit mono, or any rate/width/G.711)")
     dec.add_argument("--events", action="store_true", help="also one line per key: time, length, level")
 
@@ -72,8 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(p)
     csub = p.add_subparsers(dest="config_command", metavar="ACTION")
     csub.required = True
-    csub.add_parser("export", help="print the settings as JSON")
+    _add_data_dir(csub.add_parser("export", help="print the settings as JSON"))
     imp = csub.add_parser("import", help="validate FILE and, only if all of it is valid, apply it")
+    _add_data_dir(imp)
     imp.add_argument("file", type=Path)
     return parser
 
@@ -108,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:                 # `... | head` stopped reading: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

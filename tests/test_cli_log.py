@@ -264,3 +264,22 @@ def test_command_calls_into_a_pipe_closed_early_is_not_an_error(tmp_path):
                           shell=True, capture_output=True, text=True, timeout=60)
     assert done.stdout.startswith("[\n{") and len(done.stdout) == 100
     assert done.stderr == ""
+
+
+@pytest.mark.parametrize("argv", [
+    ["--data-dir", "{d}", "config", "export"], ["config", "--data-dir", "{d}", "export"],
+    ["config", "export", "--data-dir", "{d}"], ["config", "import", "{f}", "--data-dir", "{d}"],
+    ["--data-dir", "{d}", "config", "import", "{f}"], ["stats", "--data-dir", "{d}"]])
+def test_data_dir_is_taken_before_or_after_any_subcommand(argv, tmp_path, capsys):
+    data, doc = tmp_path / "data", tmp_path / "settings.json"
+    assert main(["config", "export", "--data-dir", str(data)]) == 0
+    doc.write_text(capsys.readouterr().out)
+    assert main([a.format(d=data, f=doc) for a in argv]) == 0
+    assert (data / "settings.json").exists() and not (Path.cwd() / "{d}").exists()
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
+    out = subprocess.run(f"'{sys.executable}' -m appliance config export --data-dir '{tmp_path}'"
+                         " | head -c 10", shell=True, capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout == '{\n  "versi' and "Traceback" not in out.stderr
