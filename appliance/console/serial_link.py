@@ -1,7 +1,9 @@
-"""A serial port as a console byte stream, opened with termios: raw, 8N1, no flow control.
+"""A serial port as a console byte stream, through pyserial: raw, 8N1, no flow control.
 
 The Pi's UART (``/dev/serial0``), a USB-serial adapter or a pseudo-terminal all look the same
-here. Reads wake every half second so that a stopping daemon is never held by a silent port.
+here. Reads wake every half second so that a stopping daemon is never held by a silent port. A
+port that goes away under the session (a USB adapter pulled out) ends the session like a closed
+one; line noise is only bytes, which the session's line editor copes with.
 
 Example::
 
@@ -11,9 +13,9 @@ Example::
 from __future__ import annotations
 
 import os
-import select
-import termios
 import threading
+
+import serial
 
 from appliance.errors import DriverError
 from appliance.store.schema import SERIAL_BAUDS as BAUDS
@@ -21,23 +23,14 @@ from appliance.store.schema import SERIAL_BAUDS as BAUDS
 POLL_S = 0.5
 
 
-def _raw_8n1(fd: int, baud: int) -> None:
-    speed = getattr(termios, f"B{baud}")
-    iflag, oflag, cflag, lflag, _, _, cc = termios.tcgetattr(fd)
-    cflag = (cflag & ~(termios.CSIZE | termios.PARENB | termios.CSTOPB | termios.CRTSCTS)) \
-        | termios.CS8 | termios.CREAD | termios.CLOCAL
-    cc[termios.VMIN], cc[termios.VTIME] = 1, 0
-    termios.tcsetattr(fd, termios.TCSANOW, [0, 0, cflag, 0, speed, speed, cc])
-
-
 class SerialPort:
     """An open serial device with ``read``/``write`` for a console Session.
 
     ``stop()`` (any thread) makes reads return ``b""`` within half a second; the thread that
-    reads then calls ``close()``, so the descriptor is never closed under a running read."""
+    reads then calls ``close()``, so the device is never closed under a running read."""
 
-    def __init__(self, fd: int, name: str) -> None:
-        self.fd, self.name = fd, name
+    def __init__(self, port: serial.Serial, name: str) -> None:
+        self.port, self.name = port, name
         self.closed = threading.Event()
 
     @classmethod
@@ -47,35 +40,44 @@ class SerialPort:
             raise DriverError(f"baud {baud} is not a serial speed; use one of "
                               f"{', '.join(map(str, BAUDS))}")
         try:
-            fd = os.open(device, os.O_RDWR | os.O_NOCTTY)
-        except OSError as exc:
-            raise DriverError(f"cannot open the console port {device}: {exc.strerror} (check "
-                              "the device name, the cable, and that the user is in group "
-                              "dialout)") from None
-        return cls._configured(fd, device, baud)
+            port = serial.Serial(device, baud, bytesize=serial.EIGHTBITS, parity=serial.PARITY_NONE,
+                                 stopbits=serial.STOPBITS_ONE, timeout=POLL_S, write_timeout=5.0,
+                                 xonxoff=False, rtscts=False, dsrdtr=False, exclusive=True)
+        except serial.SerialException as exc:
+            if exc.errno is not None:               # the device could not be opened at all
+                raise DriverError(f"cannot open the console port {device}: "
+                                  f"{os.strerror(exc.errno)} (check the device name, the cable, "
+                                  "and that the user is in group dialout)") from None
+            raise DriverError(f"{device} is not a serial port: {exc}") from None
+        except (OSError, ValueError) as exc:
+            raise DriverError(f"{device} is not a serial port: {exc}") from None
+        return cls(port, device)
 
-    @classmethod
-    def _configured(cls, fd: int, device: str, baud: int) -> "SerialPort":
-        try:
-            _raw_8n1(fd, baud)
-        except termios.error as exc:
-            os.close(fd)
-            raise DriverError(f"{device} is not a serial port: {exc.args[-1]}") from None
-        return cls(fd, device)
+    @property
+    def fd(self) -> int:
+        """The descriptor, for a relay that waits on the port and a socket at once."""
+        return self.port.fileno()
 
     def read(self, size: int) -> bytes:
-        """Bytes typed on the port; ``b""`` once the port is closed."""
+        """Bytes typed on the port; ``b""`` once the port is closed or gone."""
         while not self.closed.is_set():
-            ready, _, _ = select.select([self.fd], [], [], POLL_S)
-            if ready and not self.closed.is_set():
-                return os.read(self.fd, size)
+            try:
+                data = self.port.read(size)
+            except (serial.SerialException, OSError, TypeError):
+                self.closed.set()           # unplugged mid-session: end it like a hang-up
+                return b""
+            if data and not self.closed.is_set():
+                return data
         return b""
 
     def write(self, data: bytes) -> None:
         """Send all of ``data`` (blocks only the calling session's thread)."""
-        view = memoryview(data)
-        while view and not self.closed.is_set():
-            view = view[os.write(self.fd, view):]
+        if self.closed.is_set():
+            return
+        try:
+            self.port.write(data)
+        except (serial.SerialException, OSError):
+            self.closed.set()
 
     def stop(self) -> None:
         """Make the reading thread let go of the port. Any thread."""
@@ -84,6 +86,7 @@ class SerialPort:
     def close(self) -> None:
         """Release the device (the reading thread, once its session has ended)."""
         self.closed.set()
-        if self.fd >= 0:
-            os.close(self.fd)
-            self.fd = -1
+        try:
+            self.port.close()
+        except (serial.SerialException, OSError):
+            pass

@@ -133,3 +133,16 @@ def test_a_missing_console_port_is_logged_once_and_retried_until_stopped(caplog,
         "serial console on /nonexistent/tty: cannot open the console port /nonexistent/tty: No "
         "such file or directory (check the device name, the cable, and that the user is in "
         "group dialout); trying again every 2 s"]
+
+
+def test_a_port_that_vanishes_mid_read_ends_the_stream_instead_of_raising(pty_pair):
+    ours, theirs = pty_pair
+    port = SerialPort.open(ours, 115200)
+    far = serial.Serial(theirs, 115200, timeout=1)
+    far.write(b"\x00\xff garbage \x1b[A\r\n")              # line noise is only bytes
+    assert port.read(64).startswith(b"\x00\xff garbage")
+    far.close()
+    port.port.close()                                        # the adapter is pulled out
+    assert port.read(64) == b"" and port.closed.is_set()
+    port.write(b"nobody hears this")                         # and writing does not raise
+    port.close()
