@@ -5,7 +5,7 @@ fake clock can replay a month of traffic in seconds. Names are past-tense facts.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -156,8 +156,10 @@ class TransferRequested:
 
 @dataclass(frozen=True, slots=True)
 class SettingsChanged:
-    """New, already validated settings take effect for calls from now on."""
+    """New, already validated settings take effect for calls from now on. ``renamed`` maps a
+    queue's old name to its new one, so that its waiting callers follow it."""
     settings: dict[str, Any]
+    renamed: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,8 +23,9 @@ import bottle
 from appliance.store.callnotes import CallNotes
 from appliance.store.phonebook import PhoneBook
 from appliance.web import (
-    guard, routes_auth, routes_calls, routes_desk, routes_live, routes_menu, routes_office,
-    routes_operators, routes_phonebook, routes_prompts, routes_reports, routes_system,
+    guard, routes_auth, routes_calls, routes_desk, routes_lines, routes_live, routes_menu,
+    routes_office, routes_operators, routes_phonebook, routes_prompts, routes_reports, routes_sms,
+    routes_system, routes_voice, routes_voicemail,
 )
 from appliance.web.assets import web_root
 from appliance.web.auth import Auth
@@ -32,7 +33,7 @@ from appliance.web.context import WebContext, install_routes
 
 ROUTE_MODULES = (routes_auth, routes_live, routes_desk, routes_calls, routes_reports,
                  routes_phonebook, routes_operators, routes_menu, routes_office, routes_prompts,
-                 routes_system)
+                 routes_system, routes_lines, routes_voice, routes_voicemail, routes_sms)
 
 
 def version() -> str:

@@ -262,8 +262,9 @@ def _on_settings(eng, e: ev.SettingsChanged) -> None:
     fallback = e.settings["menu"]["fallback"]
     for name in eng.book.names():
         if name not in e.settings["queues"] and eng.book.members(name):
-            target = fallback.get("queue") or next(iter(e.settings["queues"]))
-            eng.notice(f"queue {name} was removed; its {len(eng.book.members(name))} waiting "
+            target = e.renamed.get(name) or fallback.get("queue") or next(iter(e.settings["queues"]))
+            what = f"was renamed {target}" if name in e.renamed else "was removed"
+            eng.notice(f"queue {name} {what}; its {len(eng.book.members(name))} waiting "
                        f"caller(s) move to {target}, keeping their places", "warning")
             for member in list(eng.book.members(name)):
                 waiting.move_to(eng, member, target)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from appliance.audio import prompts
 from appliance.errors import SettingsError
 from appliance.store import schema
 
@@ -24,16 +25,62 @@ def error_path(message: str) -> str | None:
     return found.group(1) if found else None
 
 
-def save_or_explain(ctx, change, page, where: str, message, **page_values):
+def save_or_explain(ctx, change, page, where: str, message, *, ask=None, form=None, **page_values):
     """Save ``change(settings)`` and go back to ``where`` with ``message`` (text, or a function
     giving it once the change is made); if the form or the settings are refused, show ``page``
-    again (400) with the error beside its field."""
+    again (400) with the error beside its field and, given the posted ``form``, what was typed.
+
+    ``ask(doc)`` may name a consequence the owner must agree to first (the office closed all
+    week): unless the form says ``confirmed=1`` nothing is saved and ``page`` shows the question
+    (409) with the typed values, its button re-posting them with ``confirmed=1``."""
     from appliance.web.context import done
+    if form is not None:                 # earlier callers passed ``form`` on to their page
+        page_values.setdefault("typed", Typed(form))
+        page_values.setdefault("form", form)
     try:
-        saved = ctx.save(change(ctx.store.load()))
+        doc = change(ctx.store.load())
+        if ask and not confirmed(form):
+            question = ask(schema.validate(doc, prompts.known_keys(ctx.store.data_dir)))
+            if question:                     # asked only of settings that would be saved
+                return page(ctx, 409, confirm=question, **page_values)
+        saved = ctx.save(doc)
     except SettingsError as exc:
-        return page(ctx, 400, error=str(exc), error_at=error_path(str(exc)), **page_values)
+        where_at = getattr(exc, "path", None) or error_path(str(exc))
+        return page(ctx, 400, error=str(exc), error_at=where_at, **page_values)
     done(where, with_warnings(message() if callable(message) else message, saved))
+
+
+def confirmed(form) -> bool:
+    """The owner pressed the button that agrees to the consequence shown (``confirmed=1``)."""
+    return form is not None and form.get("confirmed") == "1"
+
+
+class Typed:
+    """What the owner typed, shown again instead of the stored settings after a refused save,
+    so that one typo never costs the rest of the form. Without a posted form: the stored values."""
+
+    def __init__(self, form=None):
+        self.form = form
+
+    def __call__(self, path: str, stored):
+        """A text field, or a select: the typed text, else ``stored``."""
+        if self.form is None or self.form.get(path) is None:
+            return stored
+        return self.form.get(path)
+
+    def ticked(self, path: str, stored: bool) -> bool:
+        """A checkbox: a posted form without it means unticked, if that form had the box at all
+        (it has fields beside it: ``queues.sales.*``); another form posted on the page does not."""
+        if self.form is None:
+            return stored
+        beside = path.rpartition(".")[0]
+        if beside and not any(key.startswith(beside + ".") for key in self.form.keys()):
+            return stored
+        return checkbox(self.form, path)
+
+    def all(self, path: str, stored: list) -> list:
+        """Several boxes of one name (an operator's queues)."""
+        return stored if self.form is None else self.form.getall(path)
 
 
 def with_warnings(message: str, saved: dict) -> str:

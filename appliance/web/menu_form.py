@@ -11,12 +11,21 @@ a submenu without options.
 from __future__ import annotations
 
 import copy
+import re
 
 from appliance.errors import SettingsError
 from appliance.store.menu_schema import LANGUAGES
 
 _KEY_ID = {"*": "star", "#": "hash"}
 NEW_SUBMENU_EXIT = ("*", {"action": "back"})
+
+
+class RowError(SettingsError):
+    """A dead end in the menu, with the form field to show it beside (``root.opt.2.do``)."""
+
+    def __init__(self, message: str, path: str):
+        super().__init__(message)
+        self.path = path
 
 
 def child_id(node_id: str, key: str) -> str:
@@ -70,8 +79,8 @@ def _node(form, node_id: str, label: str, old: dict | None) -> dict:
     old_options = (old or {}).get("options", {})
     node["options"] = _options(form, node_id, label, old_options)
     if not node["options"]:
-        raise SettingsError(f"{label} has no options: a caller there could not go anywhere. "
-                            "Give it at least one option.")
+        raise RowError(f"{label} has no options: a caller there could not go anywhere. "
+                       "Give it at least one option.", f"{node_id}.opt.0.key")
     return node
 
 
@@ -101,20 +110,20 @@ def _options(form, node_id: str, label: str, old_options: dict) -> dict:
         do = (form.get(field + "do") or "").strip()
         if not key and not do:
             continue
-        _check_row(key, do, label, options)
+        _check_row(key, do, label, options, field)
         options[key] = _action(form, field, do, key, label, old_options)
     return options
 
 
-def _check_row(key: str, do: str, label: str, options: dict) -> None:
+def _check_row(key: str, do: str, label: str, options: dict, field: str) -> None:
     if not key:
-        raise SettingsError(f"An option in {label} has no key: choose the key (0-9, * or #) "
-                            "a caller presses for it.")
+        raise RowError(f"An option in {label} has no key: choose the key (0-9, * or #) "
+                       "a caller presses for it.", field + "key")
     if not do:
-        raise SettingsError(f"Key {key} in {label} does nothing: choose what it does, or clear "
-                            "the key to remove the option.")
+        raise RowError(f"Key {key} in {label} does nothing: choose what it does, or clear "
+                       "the key to remove the option.", field + "do")
     if key in options:
-        raise SettingsError(f"Key {key} is used twice in {label}.")
+        raise RowError(f"Key {key} is used twice in {label}.", field + "key")
 
 
 def _action(form, field: str, do: str, key: str, label: str, old_options: dict) -> dict:
@@ -126,7 +135,7 @@ def _action(form, field: str, do: str, key: str, label: str, old_options: dict) 
         return {"action": "language", "language": value}
     if kind == "message":
         if not arg:
-            raise SettingsError(f"Key {key} in {label} plays a message: name its prompt.")
+            raise RowError(f"Key {key} in {label} plays a message: name its prompt.", field + "arg")
         return {"action": "message", "prompt": arg}
     if kind == "submenu":
         return {"action": "submenu", "menu": _submenu(form, field, key, label, old_options, arg)}
@@ -140,3 +149,22 @@ def _submenu(form, field: str, key: str, label: str, old_options: dict, arg: str
         return _node(form, cid, f"{label} › key {key}", old.get("menu"))
     exit_key, exit_action = NEW_SUBMENU_EXIT
     return {"prompt": arg or f"menu_{_KEY_ID.get(key, key)}", "options": {exit_key: dict(exit_action)}}
+
+
+def form_path(path: str | None, form) -> str | None:
+    """The form field of a settings path in the menu (``menu.root.options.2.menu.prompt`` is
+    ``root-2.prompt``; an option's fields are on the row the owner typed its key in)."""
+    found = re.fullmatch(r"menu\.root((?:\.options\.[^.]+\.menu)*)(?:\.options\.([^.]+)(\..*)?|\.(\w+))",
+                         path or "")
+    if not found:
+        return path
+    node_id = "root"
+    for key in re.findall(r"\.options\.([^.]+)\.menu", found.group(1)):
+        node_id = child_id(node_id, key)
+    if found.group(4):
+        return f"{node_id}.{found.group(4)}"
+    key, rest = found.group(2), found.group(3) or ""
+    for index in _row_indices(form, node_id):
+        if (form.get(f"{node_id}.opt.{index}.key") or "").strip() == key:
+            return f"{node_id}.opt.{index}." + ("arg" if rest.startswith(".prompt") else "do")
+    return path

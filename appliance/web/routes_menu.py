@@ -26,13 +26,19 @@ def menu_page(ctx: WebContext, status: int = 200, **values):
     menu, queues = settings["menu"], sorted(settings["queues"])
     return ctx.render("menu.tpl", status=status, menu=menu, nodes=menu_form.flatten(menu["root"]),
                       choices=menu_form.choices(queues), choice_of=menu_form.choice_of,
-                      queues=queues, help=forms.help_for, **values)
+                      queues=queues, help=forms.help_for, **{"typed": forms.Typed(), **values})
 
 
 def save_menu(ctx: WebContext):
     form = bottle.request.forms.decode()
-    return forms.save_or_explain(ctx, lambda s: {**s, "menu": _menu(form, s["menu"])}, menu_page,
-                                 "/menu", "Voice menu saved. New calls hear it from now on.")
+
+    def page(ctx, status, **values):
+        """The schema names ``menu.root.options.2.queue``; the form's field is ``root.opt.1.do``."""
+        values["error_at"] = menu_form.form_path(values.get("error_at"), form)
+        return menu_page(ctx, status, **values)
+    return forms.save_or_explain(ctx, lambda s: {**s, "menu": _menu(form, s["menu"])}, page,
+                                 "/menu", "Voice menu saved. New calls hear it from now on.",
+                                 form=form)
 
 
 ROUTES = (("GET", "/menu", menu_page), ("POST", "/menu", save_menu))

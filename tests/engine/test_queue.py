@@ -186,3 +186,22 @@ def test_removing_a_queue_moves_its_waiting_callers_to_the_fallback_keeping_plac
     rig.advance(61)                                 # announcements go on with sales' settings
     out = rig.send(ev.HandsetOnHook(1)) + rig.advance(10)
     assert rig.of(cmd.RingHandset, out) == [cmd.RingHandset(1, "+12")]
+
+
+def test_renaming_a_queue_takes_its_waiting_callers_along_keeping_places():
+    rig = busy_rig()
+    rig.call_in("+12", "line2")
+    rig.press("2", "line2")                         # waits in support
+    base = make_settings()
+    queues = dict(base["queues"])
+    queues["help"] = queues.pop("support")
+    settings = make_settings(operators=[{"id": "ann", "handset": 1, "queues": ["sales", "help"]}],
+                             handsets={"count": 1}, queues=queues,
+                             lines=[{"id": f"line{i}", "driver": "sim"} for i in range(1, 5)],
+                             menu={"root": {"prompt": "menu_main", "options": {
+                                 "1": {"action": "queue", "queue": "sales"},
+                                 "2": {"action": "queue", "queue": "help"}}}})
+    del settings["queues"]["support"]
+    out = rig.send(ev.SettingsChanged(settings, renamed={"support": "help"}))
+    assert "queue support was renamed help" in rig.of(cmd.Notice, out)[0].text
+    assert [m["caller"] for m in rig.engine.snapshot(rig.now)["queues"]["help"]] == ["+12"]

@@ -1,6 +1,8 @@
 """The operators page: add, edit, remove, limits and the schema's messages shown back."""
 from __future__ import annotations
 
+import re
+
 from appliance.events import SettingsChanged
 
 
@@ -14,7 +16,7 @@ def add(owner, **fields):
 def test_adding_an_operator_saves_and_applies_it(owner, web):
     store, loop = web[2], web[1]
     owner.get("/operators")
-    owner.post("/operators/cat/delete")
+    owner.post("/operators/cat/delete", {"confirmed": "1"})
     reply = add(owner, id="dan", name="Dan", handset="3", enabled="on", queue=["support"])
     assert reply.status == 303
     dan = store.load()["operators"][-1]
@@ -55,7 +57,7 @@ def test_an_operator_without_queues_is_refused(owner):
 
 def test_removing_an_operator(owner, web):
     owner.get("/operators")
-    assert owner.post("/operators/bob/delete").status == 303
+    assert owner.post("/operators/bob/delete", {"confirmed": "1"}).status == 303
     assert [op["id"] for op in web[2].load()["operators"]] == ["ann", "cat"]
     owner.get("/operators")
     assert owner.post("/operators/nobody/delete").status == 404
@@ -72,3 +74,31 @@ def test_at_most_twenty_operators(owner, web):
     assert "Add an operator" not in page.text
     reply = owner.post("/operators", [("id", "op21"), ("handset", "1"), ("queue", "sales")])
     assert reply.status == 400 and "already 20 operators" in reply.text
+
+
+def test_raising_the_handset_count_lets_a_fourth_operator_in(owner, web):
+    assert add(owner, id="dan", handset="4", enabled="on").status == 400
+    owner.get("/operators")
+    reply = owner.post("/operators/phones/count", {"handsets.count": "4"})
+    assert reply.status == 303, reply.text
+    assert web[2].load()["handsets"]["count"] == 4
+    assert 'max="4"' in owner.get("/operators").text
+    assert add(owner, id="dan", handset="4", enabled="on").status == 303
+    assert web[2].load()["operators"][-1]["handset"] == 4
+
+
+def test_lowering_the_handset_count_below_an_operators_phone_names_them(owner, web):
+    owner.get("/operators")
+    reply = owner.post("/operators/phones/count", {"handsets.count": "2"})
+    assert reply.status == 400
+    assert "operator cat (Cat) has desk phone 3" in reply.text
+    assert re.search(r'name="handsets.count" value="2"[^>]*autofocus[^>]*>\s*<span class="field-error">',
+                     reply.text)
+    assert web[2].load()["handsets"]["count"] == 3
+
+
+def test_a_handset_count_out_of_range_is_explained(owner, web):
+    owner.get("/operators")
+    reply = owner.post("/operators/phones/count", {"handsets.count": "21"})
+    assert reply.status == 400 and "handsets.count" in reply.text
+    assert web[2].load()["handsets"]["count"] == 3

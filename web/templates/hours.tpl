@@ -1,9 +1,9 @@
 % rebase('layout.tpl', title='Opening hours')
 % h = settings['hours']
-<form method="post" action="/hours" class="card stack">
+<form method="post" action="/hours" class="card stack" id="hours-form">
   <input type="hidden" name="csrf" value="{{csrf}}">
   % include('field.tpl', path='hours.timezone', label='Time zone', value=h['timezone'])
-  <label class="check"><input type="checkbox" name="hours.always_open" {{'checked' if h['weekly'] is None else ''}}> Always open (ignore the week below)</label>
+  % include('field.tpl', path='hours.always_open', label='Always open (ignore the week below)', value=h['weekly'] is None, check=True, nohelp=True)
   <p class="hint">Write opening times like <code>09:00-12:30, 13:30-17:00</code>. Leave a day empty when closed.</p>
   % for day, name in days.items():
   % include('field.tpl', path='hours.weekly.' + day, label=name, value=show((h['weekly'] or {}).get(day, [])), nohelp=True)

@@ -33,6 +33,13 @@
   % if error:
   <p class="notice bad" role="alert" id="error">{{error}}</p>
   % end
+  % if get('confirm'):
+  <div class="notice warn" role="alert" id="confirm">
+    <p><strong>Are you sure?</strong> {{confirm}}</p>
+    <p class="hint">Nothing has been saved yet. Change the form below, or agree and save it as it is.</p>
+    <button class="danger strong" name="confirmed" value="1" form="{{get('confirm_form', '')}}" id="confirm-save">{{get('confirm_label', 'Yes, save it anyway')}}</button>
+  </div>
+  % end
   {{!base}}
 </main>
 <footer>IVR appliance {{version}}</footer>

@@ -1,42 +1,49 @@
 % rebase('layout.tpl', title='Voice menu')
+% # After a refused save every field shows what was typed (``typed``); the field in error says why and takes the focus.
+% bad = lambda name: bool(error_at) and error_at == name
+% flag = lambda name: ' aria-invalid="true" autofocus' if bad(name) else ''
+% from html import escape
+% why = lambda name: '<span class="field-error">%s</span>' % escape(error) if bad(name) else ''
 <form method="post" action="/menu" id="menu-form">
 <input type="hidden" name="csrf" value="{{csrf}}">
 <section class="card stack">
   <h2>For every call</h2>
-  <label>Greeting prompt <input name="menu.greeting" value="{{menu['greeting']}}"></label>
-  <label>Seconds to wait for a key <input name="menu.timeout_s" type="number" step="any" value="{{menu['timeout_s']}}"></label>
-  <label>Tries before the fallback <input name="menu.max_tries" type="number" value="{{menu['max_tries']}}"></label>
+  <label>Greeting prompt <input name="menu.greeting" value="{{typed('menu.greeting', menu['greeting'])}}"{{!flag('menu.greeting')}}>{{!why('menu.greeting')}}</label>
+  <label>Seconds to wait for a key <input name="menu.timeout_s" type="number" step="any" value="{{typed('menu.timeout_s', menu['timeout_s'])}}"{{!flag('menu.timeout_s')}}>{{!why('menu.timeout_s')}}</label>
+  <label>Tries before the fallback <input name="menu.max_tries" type="number" value="{{typed('menu.max_tries', menu['max_tries'])}}"{{!flag('menu.max_tries')}}>{{!why('menu.max_tries')}}</label>
   <label>Fallback, after the last try
-    <select name="menu.fallback">
-      % fb = choice_of(menu['fallback'])
+    <select name="menu.fallback"{{!flag('menu.fallback.queue')}}>
+      % fb = typed('menu.fallback', choice_of(menu['fallback']))
       % for q in queues:
       <option value="queue:{{q}}" {{'selected' if fb == 'queue:' + q else ''}}>Wait in queue {{q}}</option>
       % end
       <option value="goodbye" {{'selected' if fb == 'goodbye' else ''}}>Say goodbye and hang up</option>
-    </select></label>
+    </select>{{!why('menu.fallback.queue')}}</label>
 </section>
 % for n in nodes:
-<section class="card stack menu-node" id="node-{{n['id']}}">
+% nid = n['id']
+<section class="card stack menu-node" id="node-{{nid}}">
   <h2>{{n['label']}}</h2>
-  <label>Prompt that lists the options <input name="{{n['id']}}.prompt" value="{{n['node']['prompt']}}"></label>
+  <label>Prompt that lists the options <input name="{{nid}}.prompt" value="{{typed(nid + '.prompt', n['node']['prompt'])}}"{{!flag(nid + '.prompt')}}>{{!why(nid + '.prompt')}}</label>
   <div class="pair">
-    <label>Key timeout here (s, blank: as above) <input name="{{n['id']}}.timeout_s" type="number" step="any" value="{{n['node'].get('timeout_s', '')}}"></label>
-    <label>Tries here (blank: as above) <input name="{{n['id']}}.max_tries" type="number" value="{{n['node'].get('max_tries', '')}}"></label>
+    <label>Key timeout here (s, blank: as above) <input name="{{nid}}.timeout_s" type="number" step="any" value="{{typed(nid + '.timeout_s', n['node'].get('timeout_s', ''))}}"{{!flag(nid + '.timeout_s')}}>{{!why(nid + '.timeout_s')}}</label>
+    <label>Tries here (blank: as above) <input name="{{nid}}.max_tries" type="number" value="{{typed(nid + '.max_tries', n['node'].get('max_tries', ''))}}"{{!flag(nid + '.max_tries')}}>{{!why(nid + '.max_tries')}}</label>
   </div>
   <table class="rows options">
     <tr><th>Key</th><th>What it does</th><th>Prompt (message or new submenu)</th></tr>
     % rows = n['options'] + [('', None, '')]
     % for i, (key, action, cid) in enumerate(rows):
-    % chosen = choice_of(action) if action else ''
+    % f = '%s.opt.%d.' % (nid, i)
+    % chosen = typed(f + 'do', choice_of(action) if action else '')
     <tr>
-      <td><input name="{{n['id']}}.opt.{{i}}.key" value="{{key}}" maxlength="1" size="2" class="key"></td>
-      <td><select name="{{n['id']}}.opt.{{i}}.do">
+      <td><input name="{{f}}key" value="{{typed(f + 'key', key)}}" maxlength="1" size="2" class="key"{{!flag(f + 'key')}}>{{!why(f + 'key')}}</td>
+      <td><select name="{{f}}do"{{!flag(f + 'do')}}>
         % for value, label in choices:
         <option value="{{value}}" {{'selected' if value == chosen else ''}}>{{label}}</option>
         % end
-      </select>
-      <input type="hidden" name="{{n['id']}}.opt.{{i}}.child" value="{{cid}}"></td>
-      <td><input name="{{n['id']}}.opt.{{i}}.arg" value="{{action.get('prompt', '') if action else ''}}" placeholder="prompt name"></td>
+      </select>{{!why(f + 'do')}}
+      <input type="hidden" name="{{f}}child" value="{{cid}}"></td>
+      <td><input name="{{f}}arg" value="{{typed(f + 'arg', action.get('prompt', '') if action else '')}}" placeholder="prompt name"{{!flag(f + 'arg')}}>{{!why(f + 'arg')}}</td>
     </tr>
     % end
   </table>

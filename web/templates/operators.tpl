@@ -1,23 +1,43 @@
 % rebase('layout.tpl', title='Operators')
 % beside = lambda path: error if error and (error_at or '').startswith(path) else ''
+% flag = lambda path: ' aria-invalid="true" autofocus' if beside(path) else ''
+% if removing:
+<section class="card stack" id="remove-operator">
+  <h2>Remove {{removing['name']}} ({{removing['id']}})?</h2>
+  <p>{{removing['name']}} will no longer be offered calls, and desk phone {{removing['handset']}} is
+  free for someone else. Past calls keep their name in the call log and the reports.
+  To stop calls for a while instead, edit them and untick “Enabled”, or pause them.</p>
+  % if get('consequence'):
+  <p class="notice warn" role="alert"><strong>Careful:</strong> {{consequence}}</p>
+  % end
+  <form method="post" action="/operators/{{removing['id']}}/delete" class="actions">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <input type="hidden" name="confirmed" value="1">
+    <button class="danger strong" id="confirm-remove">Yes, remove {{removing['name']}}</button>
+    <a href="/operators">Cancel</a>
+  </form>
+</section>
+% else:
 <p class="quiet">Up to 20 operators, one per desk phone (phones 1 to {{count}} are fitted).</p>
 <div class="grid">
 % for i, op in enumerate(operators):
 <section class="card">
   % if editing == op['id']:
-  <form method="post" action="/operators/{{op['id']}}" class="stack">
+  % t = edit_typed
+  <form method="post" action="/operators/{{op['id']}}" class="stack" id="edit-operator">
     <input type="hidden" name="csrf" value="{{csrf}}">
     <h2>{{op['id']}}</h2>
-    <label>Name shown <input name="name" value="{{op['name']}}"></label>
-    <label>Desk phone <input name="handset" type="number" min="1" max="{{count}}" value="{{op['handset']}}">
+    <label>Name shown <input name="name" value="{{t('name', op['name'])}}"></label>
+    <label>Desk phone <input name="handset" type="number" min="1" max="{{count}}" value="{{t('handset', op['handset'])}}"{{!flag('operators[%d].handset' % i)}}>
       <span class="field-error">{{beside('operators[%d].handset' % i)}}</span></label>
     <fieldset><legend>Queues <span class="field-error">{{beside('operators[%d].queues' % i)}}</span></legend>
-    % for q in queues:
-      <label class="check"><input type="checkbox" name="queue" value="{{q}}" {{'checked' if q in op['queues'] else ''}}> {{q}}</label>
+    % chosen = t.all('queue', op['queues'])
+    % for j, q in enumerate(queues):
+      <label class="check"><input type="checkbox" name="queue" value="{{q}}" {{'checked' if q in chosen else ''}}{{!flag('operators[%d].queues' % i) if j == 0 else ''}}> {{q}}</label>
     % end
     </fieldset>
-    <label class="check"><input type="checkbox" name="enabled" {{'checked' if op['enabled'] else ''}}> Enabled (takes calls)</label>
-    <label class="check"><input type="checkbox" name="paused" {{'checked' if op['paused'] else ''}}> Paused (on a break)</label>
+    <label class="check"><input type="checkbox" name="enabled" {{'checked' if t.ticked('enabled', op['enabled']) else ''}}> Enabled (takes calls)</label>
+    <label class="check"><input type="checkbox" name="paused" {{'checked' if t.ticked('paused', op['paused']) else ''}}> Paused (on a break)</label>
     <div class="actions"><button class="primary">Save</button> <a href="/operators">Cancel</a></div>
   </form>
   % else:
@@ -32,7 +52,7 @@
     <a class="button" href="/operators?edit={{op['id']}}">Edit</a>
     <form method="post" action="/operators/{{op['id']}}/delete" class="inline">
       <input type="hidden" name="csrf" value="{{csrf}}">
-      <button class="danger">Remove</button>
+      <button class="danger">Remove…</button>
     </form>
   </div>
   % end
@@ -40,21 +60,33 @@
 % end
 </div>
 % if len(operators) < 20:
+% t = add_typed
 <form method="post" action="/operators" class="card stack" id="add-operator">
   <input type="hidden" name="csrf" value="{{csrf}}">
   <h2>Add an operator</h2>
   % new = 'operators[%d]' % len(operators)
-  <label>Id (letters, digits, - and _; used in reports) <input name="id" id="new-id" value="{{form.get('id', '')}}" required pattern="[A-Za-z0-9_-]+">
+  <label>Id (letters, digits, - and _; used in reports) <input name="id" id="new-id" value="{{t('id', '')}}" required pattern="[A-Za-z0-9_-]+"{{!flag(new + '.id')}}>
     <span class="field-error">{{beside(new + '.id')}}</span></label>
-  <label>Name shown <input name="name" id="new-name" value="{{form.get('name', '')}}"></label>
-  <label>Desk phone (1 to {{count}}) <input name="handset" id="new-handset" type="number" min="1" max="{{count}}" value="{{form.get('handset', '')}}" required>
+  <label>Name shown <input name="name" id="new-name" value="{{t('name', '')}}"{{!flag(new + '.name')}}></label>
+  <label>Desk phone (1 to {{count}}) <input name="handset" id="new-handset" type="number" min="1" max="{{count}}" value="{{t('handset', '')}}" required{{!flag(new + '.handset')}}>
     <span class="field-error">{{beside(new + '.handset')}}</span></label>
   <fieldset><legend>Queues <span class="field-error">{{beside(new + '.queues')}}</span></legend>
-  % for q in queues:
-    <label class="check"><input type="checkbox" name="queue" value="{{q}}" checked> {{q}}</label>
+  % chosen = t.all('queue', queues)
+  % for j, q in enumerate(queues):
+    <label class="check"><input type="checkbox" name="queue" value="{{q}}" {{'checked' if q in chosen else ''}}{{!flag(new + '.queues') if j == 0 else ''}}> {{q}}</label>
   % end
   </fieldset>
-  <label class="check"><input type="checkbox" name="enabled" checked> Enabled</label>
+  <label class="check"><input type="checkbox" name="enabled" {{'checked' if t.ticked('enabled', True) else ''}}> Enabled</label>
   <div class="actions"><button class="primary" id="add">Add operator</button></div>
+</form>
+% else:
+<p class="card quiet">20 operators: the most the appliance has desk phones for. Remove one to add another.</p>
+% end
+<form method="post" action="/operators/phones/count" class="card stack" id="phones-form">
+  <input type="hidden" name="csrf" value="{{csrf}}">
+  <h2>Desk phones fitted</h2>
+  % include('field.tpl', path='handsets.count', label='How many desk phones (handset line cards) are fitted, 1 to 20', value=count, numeric=True, nohelp=True)
+  <p class="hint">Raise it when you fit another desk phone, so an operator can be given it. It cannot go below a phone an operator has.</p>
+  <div class="actions"><button class="primary" id="save-phones">Save</button></div>
 </form>
 % end
