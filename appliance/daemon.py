@@ -196,10 +196,12 @@ def cmd_run(args) -> int:
     """The daemon on the hardware the settings describe, until SIGTERM or SIGINT."""
     from appliance.console import launch as console_launch
     from appliance.web import launch as web_launch
+    from appliance.console.system_cmds import erase_if_asked
     hold_signals()
     data_dir = _data_dir(args.data_dir)
-    settings = SettingsStore(data_dir).load()
     _log_to(None, to_stderr=True)
+    erase_if_asked(data_dir)                 # a factory reset asked for at the console
+    settings = SettingsStore(data_dir).load()
     calllog = CallLog(data_dir / CALLLOG_NAME)
     engine = Engine(settings, seed=random.randrange(2**31),
                     pending_callbacks=recover(calllog, settings, time.time(), data_dir))

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from functools import partial
 
-from appliance.console import live, records, service_cmds, settings_cmds, sim_cmds
+from appliance.console import live, records, service_cmds, settings_cmds, sim_cmds, system_cmds
 from appliance.console.context import Context
 from appliance.console.table import CommandTable, SessionEnd, expect
 
 GROUPS = (live.COMMANDS, records.COMMANDS, service_cmds.COMMANDS, settings_cmds.COMMANDS,
-          sim_cmds.COMMANDS)
+          sim_cmds.COMMANDS, system_cmds.COMMANDS)
 
 
 def cmd_quit(args: list[str]) -> str:
