@@ -72,6 +72,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baud", type=int, default=None,
                    help="serial speed, 8N1 (default: the console.baud setting, 115200)")
 
+    p = sub.add_parser("backup", help="a full backup of the owner's data, or restore one")
+    _add_data_dir(p)
+    bsub = p.add_subparsers(dest="backup_command", metavar="ACTION")
+    bsub.required = True
+    make = bsub.add_parser("create", help="write settings, prompts, phone book and notes to FILE "
+                                          "(.zip)")
+    _add_data_dir(make)
+    make.add_argument("file", type=Path)
+    make.add_argument("--media", action="store_true", help="also the call recordings and voicemail")
+    res = bsub.add_parser("restore", help="check FILE completely; only if all of it is valid, "
+                                          "restore it")
+    _add_data_dir(res)
+    res.add_argument("file", type=Path)
+
     p = sub.add_parser("config", help="export or import all settings as one JSON document")
     _add_data_dir(p)
     csub = p.add_subparsers(dest="config_command", metavar="ACTION")
@@ -99,7 +113,7 @@ def _handler(command: str):
         return cmd_dtmf
     from appliance import logcli
     return {"calls": logcli.cmd_calls, "stats": logcli.cmd_stats,
-            "config": logcli.cmd_config}[command]
+            "config": logcli.cmd_config, "backup": logcli.cmd_backup}[command]
 
 
 def main(argv: list[str] | None = None) -> int:

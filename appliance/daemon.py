@@ -154,6 +154,7 @@ def _sim_live(scenario, seed: int, data_dir: Path, quiet: bool, web_port: int = 
     from appliance.console import launch as console_launch
     from appliance.web import launch as web_launch
     _log_to(data_dir / LOG_FILE, to_stderr=False)
+    _finish_restore(data_dir)
     start = time.time()
     calllog = CallLog(data_dir / CALLLOG_NAME)
     calllog.close_unfinished()                 # a demo killed earlier left records open
@@ -201,6 +202,7 @@ def cmd_run(args) -> int:
     data_dir = _data_dir(args.data_dir)
     _log_to(None, to_stderr=True)
     erase_if_asked(data_dir)                 # a factory reset asked for at the console
+    _finish_restore(data_dir)
     settings = SettingsStore(data_dir).load()
     calllog = CallLog(data_dir / CALLLOG_NAME)
     engine = Engine(settings, seed=random.randrange(2**31),
@@ -360,6 +362,14 @@ def _gpio_handsets(settings: dict, scheduler, board, service, data_dir: Path | N
                               library=library, names=names)
     return gpio.open_bank(gpio.load_rpi_gpio(), settings, scheduler, scheduler, service, library,
                           names)
+
+
+def _finish_restore(data_dir: Path) -> None:
+    """A restore that a power cut interrupted is finished or undone before anything is read, so
+    the appliance never starts on half of one (appliance/store/backup.py)."""
+    from appliance.store import backup
+    for line in backup.recover(data_dir):
+        log.warning("%s", line)
 
 
 def _phone_book_names(data_dir: Path | None):

@@ -1,4 +1,5 @@
-"""The commands that read and change the stores from a shell: ``calls``, ``stats`` and ``config``.
+"""The commands that read and change the stores from a shell: ``calls``, ``stats``, ``config`` and
+``backup``.
 
 They work while the daemon runs: the call log is opened read-only (SQLite's WAL lets a reader
 and the daemon's writer work at once), and settings are written atomically.
@@ -8,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
@@ -16,7 +18,7 @@ from zoneinfo import ZoneInfo
 from appliance import present, timefmt
 from appliance.audio import prompts
 from appliance.errors import ApplianceError, SettingsError, StoreError
-from appliance.store import callstats, schema
+from appliance.store import audit, callstats, schema
 from appliance.store.callnotes import CallNotes
 from appliance.store.calllog import CALLLOG_NAME, CallLog
 from appliance.store.settings import SettingsStore, parse_settings
@@ -259,6 +261,7 @@ def _import(store: SettingsStore, path: Path) -> str:
     except StoreError:
         old = None
     new = store.import_json(text)
+    audit.record(store.data_dir, "cli", old, new, f"cli: config import {path}")
     return "\n".join([_change_line(old, new, path),
                       *(f"warning: {w}" for w in schema.warnings(new))])
 
@@ -270,4 +273,63 @@ def cmd_config(args) -> int:
         print(store.export_json())
     else:
         print(_import(store, args.file))
+    return 0
+
+
+# ---- backup --------------------------------------------------------------------------------------
+
+def _firmware() -> str:
+    from importlib import metadata
+    try:
+        return metadata.version("ivr-appliance")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _backup_create(data_dir: Path, target: Path, media: bool) -> str:
+    """Written beside ``target`` and renamed onto it, so a half-written archive is never left."""
+    from appliance.store import backup           # numpy (prompt checks): only when needed
+    tmp = target.with_name(f".{target.name}.part")
+    try:
+        with open(tmp, "wb") as out:
+            backup.write_backup(data_dir, out, media, _firmware(), time.time())
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ApplianceError(f"cannot write {target}: {exc.strerror or exc}") from None
+    size = target.stat().st_size
+    return f"backup written to {target} ({size / 1e6:.1f} MB{', with recordings' if media else ''})"
+
+
+def _backup_restore(data_dir: Path, source: Path) -> str:
+    """Checked completely first, then swapped in (``appliance.store.backup``); audit-logged."""
+    from appliance.store import backup
+    store = SettingsStore(data_dir)
+    try:
+        old = store.load()
+    except StoreError:
+        old = None
+    try:
+        with open(source, "rb") as upload:
+            staged = backup.stage(data_dir, upload)
+    except OSError as exc:
+        raise ApplianceError(f"cannot read {source}: {exc.strerror or exc}") from None
+    except ApplianceError as exc:
+        raise ApplianceError(f"{source}: {exc}; nothing was changed") from None
+    new = backup.apply(data_dir, staged.token, store)
+    audit.record(data_dir, "cli", old, new, f"cli: backup restore {source}")
+    return "\n".join([f"restored from {source}: {staged.summary()}",
+                      _change_line(old, new, source).replace("settings imported", "settings"),
+                      *(f"warning: {w}" for w in schema.warnings(new)),
+                      "restart the appliance to use them: sudo systemctl restart ivr-appliance"])
+
+
+def cmd_backup(args) -> int:
+    """``ivr-appliance backup create FILE [--media]`` / ``backup restore FILE``."""
+    if args.backup_command == "create":
+        print(_backup_create(Path(args.data_dir), Path(args.file), args.media))
+    else:
+        print(_backup_restore(Path(args.data_dir), Path(args.file)))
     return 0

@@ -283,3 +283,14 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
                          " | head -c 10", shell=True, capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[1])
     assert out.stdout == '{\n  "versi' and "Traceback" not in out.stderr
+
+
+def test_backup_create_and_restore_from_the_command_line(tmp_path, capsys):
+    data, archive = tmp_path / "data", tmp_path / "box.zip"
+    assert main(["config", "export", "--data-dir", str(data)]) == 0
+    assert main(["backup", "create", str(archive), "--data-dir", str(data)]) == 0
+    assert archive.exists() and "backup written" in capsys.readouterr().out
+    assert main(["backup", "restore", str(archive), "--data-dir", str(data)]) == 0
+    assert "restored from" in capsys.readouterr().out
+    archive.write_bytes(b"PK\x03\x04 not really a zip")
+    assert main(["backup", "restore", str(archive), "--data-dir", str(data)]) == 1

@@ -1,4 +1,5 @@
-"""The technician's box-level commands: ``net``, ``log level``, ``factory-reset``.
+"""The technician's box-level commands: ``net``, ``log level``, ``password reset``,
+``factory-reset``.
 
 ``net`` answers "where is the owner's page?": every address of the box and the web page's URL on
 each. ``log level`` turns the daemon's log up or down without a restart (``debug`` to watch a
@@ -82,6 +83,18 @@ def cmd_log(ctx: Context, args: list[str]) -> str:
     return f"log level: {level} (until the daemon restarts)"
 
 
+def cmd_password(ctx: Context, args: list[str]) -> str:
+    """Whoever holds the console cable has the box in hand: that is the trust a reset needs."""
+    expect(args, "password reset", 1)
+    if args[0] != "reset":
+        raise ConsoleError("usage: password reset")
+    from appliance.web.auth import reset             # the web page's own store of the password
+    code = reset(ctx.data_dir)
+    log.warning("the web page's password was reset from the console")
+    return (f"The web page's password is forgotten and every browser logged out.\n"
+            f"Setup code for the next visit: {code}")
+
+
 def cmd_factory_reset(ctx: Context, args: list[str]) -> str:
     """Three steps: what it does; ``factory-reset erase``; ``factory-reset erase CODE``."""
     code_file = ctx.data_dir / ".factory-reset-code"
@@ -125,6 +138,8 @@ def erase_if_asked(data_dir: Path) -> bool:
 COMMANDS = [
     ("net", cmd_net, "the box's addresses and the owner's web page on each", "net"),
     ("log", cmd_log, "show or set how much the daemon logs", "log level [debug|info|warning|error]"),
+    ("password", cmd_password, "forget the web page's password; prints a new setup code",
+     "password reset"),
     ("factory-reset", cmd_factory_reset, "erase all data, keep the firmware (asks twice)",
      "factory-reset [erase [CODE]]"),
 ]

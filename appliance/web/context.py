@@ -17,15 +17,19 @@ from typing import Any, Callable
 
 import bottle
 
+from appliance.errors import ApplianceError
 from appliance.events import SettingsChanged
+from appliance.store import audit
 from appliance.web.auth import Auth
 
 BROWSER_COOKIE = "ivr_browser"
 SESSION_COOKIE = "ivr_session"
 NOTICE_COOKIE = "ivr_notice"
 NAV = (("/", "Dashboard"), ("/operator", "Desk"), ("/calls", "Calls"), ("/reports", "Reports"),
-       ("/phonebook", "Phone book"), ("/operators", "Operators"), ("/menu", "Voice menu"),
-       ("/queues", "Queues"), ("/hours", "Hours"), ("/prompts", "Prompts"), ("/system", "System"))
+       ("/voicemail", "Voicemail"), ("/phonebook", "Phone book"), ("/operators", "Operators"),
+       ("/menu", "Voice menu"), ("/queues", "Queues"), ("/hours", "Hours"), ("/voice", "Voice"),
+       ("/prompts", "Prompts"), ("/sms", "Text messages"), ("/lines", "Lines"),
+       ("/system", "System"))
 
 
 @dataclass
@@ -96,14 +100,26 @@ class WebContext:
         """What was wrong with the phone book or notes file when read (set aside, recovered)."""
         return [p for p in (self.phonebook.problem, self.notes.problem) if p]
 
-    def save(self, doc: dict) -> dict:
-        """Validate and save the whole settings ``doc``, then hand it to the engine.
+    def save(self, doc: dict, renamed: dict | None = None) -> dict:
+        """Validate and save the whole settings ``doc``, then hand it to the engine (``renamed``:
+        queues renamed, old name to new, so that their waiting callers follow).
 
         Raises SettingsError (naming the key) and changes nothing when any of it is wrong.
+        What changed is appended to the audit log with the browser's address.
         """
+        old = self.current_settings()
         saved = self.store.save(doc)
-        self.source.post(SettingsChanged(saved))
+        audit.record(self.data_dir, self.client(), old, saved, f"web {bottle.request.path}",
+                     clock=self.clock)
+        self.source.post(SettingsChanged(saved, dict(renamed or {})))
         return saved
+
+    def current_settings(self) -> dict | None:
+        """The settings in force before a change, for the audit log; None if unreadable."""
+        try:
+            return self.store.load()
+        except ApplianceError:
+            return None
 
 
 def set_cookie(name: str, value: str, max_age: int | None) -> None:

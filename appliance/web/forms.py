@@ -25,14 +25,16 @@ def error_path(message: str) -> str | None:
     return found.group(1) if found else None
 
 
-def save_or_explain(ctx, change, page, where: str, message, *, ask=None, form=None, **page_values):
+def save_or_explain(ctx, change, page, where: str, message, *, ask=None, form=None, renamed=None,
+                    **page_values):
     """Save ``change(settings)`` and go back to ``where`` with ``message`` (text, or a function
     giving it once the change is made); if the form or the settings are refused, show ``page``
     again (400) with the error beside its field and, given the posted ``form``, what was typed.
 
     ``ask(doc)`` may name a consequence the owner must agree to first (the office closed all
     week): unless the form says ``confirmed=1`` nothing is saved and ``page`` shows the question
-    (409) with the typed values, its button re-posting them with ``confirmed=1``."""
+    (409) with the typed values, its button re-posting them with ``confirmed=1``. ``renamed``
+    (filled in by ``change``) tells the engine which queues were renamed."""
     from appliance.web.context import done
     if form is not None:                 # earlier callers passed ``form`` on to their page
         page_values.setdefault("typed", Typed(form))
@@ -43,7 +45,7 @@ def save_or_explain(ctx, change, page, where: str, message, *, ask=None, form=No
             question = ask(schema.validate(doc, prompts.known_keys(ctx.store.data_dir)))
             if question:                     # asked only of settings that would be saved
                 return page(ctx, 409, confirm=question, **page_values)
-        saved = ctx.save(doc)
+        saved = ctx.save(doc, renamed) if renamed else ctx.save(doc)
     except SettingsError as exc:
         where_at = getattr(exc, "path", None) or error_path(str(exc))
         return page(ctx, 400, error=str(exc), error_at=where_at, **page_values)

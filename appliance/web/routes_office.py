@@ -242,7 +242,8 @@ def save_queues(ctx: WebContext):
         moved = "; ".join(f"queue {old} is now {new}, with every operator, menu key and queue "
                           "that named it" for old, new in renames.items())
         return "Queues saved." + (f" {moved[0].upper()}{moved[1:]}." if moved else "")
-    return forms.save_or_explain(ctx, change, page, "/queues", message, form=form)
+    return forms.save_or_explain(ctx, change, page, "/queues", message, form=form,
+                                 renamed=renames)
 
 
 def add_queue(ctx: WebContext):

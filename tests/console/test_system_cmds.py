@@ -75,3 +75,14 @@ def test_the_next_start_erases_the_data_folder_before_opening_anything(tmp_path)
     assert "factory reset" in err
     assert SettingsStore(data).load()["language"] == "en"
     assert not (data / "prompts").exists()
+
+
+def test_password_reset_forgets_the_web_password_and_prints_a_setup_code(rig):
+    from appliance.web.auth import Auth
+    auth = Auth(rig.data_dir)
+    code = auth.setup_code()
+    auth.finish_setup(code, "a long password 2026", "a long password 2026", "127.0.0.1", 0.0) \
+        if hasattr(auth, "finish_setup") else None
+    text = rig.run("password reset")
+    new = re.search(r"Setup code for the next visit: (\S+)", text).group(1)
+    assert Auth(rig.data_dir).needs_setup() and Auth(rig.data_dir).setup_code() == new

@@ -168,6 +168,7 @@ def test_renaming_a_queue_moves_every_reference(owner, web):
     assert after["menu"]["fallback"] == {"action": "queue", "queue": "orders"}
     assert after["menu"]["root"]["options"]["1"] == {"action": "queue", "queue": "orders"}
     assert "queue sales is now orders" in owner.get("/queues").text.lower()
+    assert web[1].posted[-1].renamed == {"sales": "orders"}     # waiting callers follow the name
 
 
 def test_an_error_in_a_renamed_queue_is_shown_at_its_field(owner, web):

@@ -57,3 +57,15 @@ def test_a_restore_that_escalates_to_a_queue_nobody_serves_warns_on_the_page(own
     assert "Settings restored" in page
     assert "queues.sales.escalate_to names &#039;empty&#039;, which no enabled operator serves" in page \
         or "queues.sales.escalate_to names 'empty', which no enabled operator serves" in page
+
+
+def test_the_system_page_offers_both_backups_and_lists_settings_changes(owner, web):
+    page = owner.get("/system").text
+    for text in ('href="/system/settings.json"', 'action="/system/backup.zip"', 'name="media"',
+                 'accept=".zip,.json', "No settings have been changed yet."):
+        assert text in page, text
+    doc = web[2].load()
+    doc["queues"]["sales"]["wrapup_s"] = 42
+    owner.upload("/system/restore", "backup", "ivr-settings.json", json.dumps(doc).encode())
+    page = owner.get("/system").text
+    assert 'id="audit-log"' in page and "192.168.1.20" in page and "web restore" in page
