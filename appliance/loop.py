@@ -95,6 +95,7 @@ class Loop:
         self._owner: int | None = None
         self._stopping = False
         self._routes = self._route_table()
+        self._watchers: dict[type, list[Callable[[Any], None]]] = {}
 
     # -- wiring ------------------------------------------------------------------------------
 
@@ -323,8 +324,21 @@ class Loop:
 
     # -- the engine and its commands -----------------------------------------------------------
 
+    def watch(self, kind: type, fn: Callable[[Any], None]) -> Callable[[], None]:
+        """Also give every event of ``kind`` to ``fn`` (on the loop thread, as the engine gets it),
+        until the returned function is called: how the console shows keys as they are heard.
+        Any thread."""
+        self.call_soon(lambda: self._watchers.setdefault(kind, []).append(fn))
+
+        def unwatch() -> None:
+            self.call_soon(lambda: fn in self._watchers.get(kind, []) and
+                           self._watchers[kind].remove(fn))
+        return unwatch
+
     def handle_event(self, event: Event) -> None:
         """Give ``event`` to the engine now and execute its commands (loop thread only)."""
+        for fn in self._watchers.get(type(event), ()):
+            self._guarded(lambda fn=fn: fn(event))
         try:
             commands = self.engine.handle(event, self.clock.now())
         except Exception:

@@ -1,4 +1,5 @@
-"""The technician's checks that use the service bus: ``test handset N``.
+"""The technician's checks: ``test handset N`` here (it uses the service bus), ``test line N``
+and ``test dtmf N`` in line_checks.py.
 
 The handset is joined to the service bus (crosspoint row Y4), hears a one-second tone, then for
 eight seconds hears back what is said into it a second later; the verdict says whether its
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures
 
+from appliance.console import line_checks
 from appliance.console.context import Context
 from appliance.console.table import ConsoleError, count_arg, expect
 
@@ -17,7 +19,11 @@ EXTRA_WAIT_S = 10.0
 
 
 def cmd_test(ctx: Context, args: list[str]) -> str:
-    usage = "test handset N"
+    usage = "test handset N | test line N | test dtmf N [SECONDS]"
+    if args and args[0] == "line":
+        return line_checks.test_line(ctx, args[1:])
+    if args and args[0] == "dtmf":
+        return line_checks.test_dtmf(ctx, args[1:])
     expect(args, usage, 2)
     if args[0] != "handset":
         raise ConsoleError(f"usage: {usage}")
@@ -36,6 +42,7 @@ def cmd_test(ctx: Context, args: list[str]) -> str:
 
 
 COMMANDS = [
-    ("test", cmd_test, "lift handset N, then: a tone, and an echo of what you say (8 s)",
-     "test handset N"),
+    ("test", cmd_test, "handset N: lift it, hear a tone and your echo (8 s); line N: can it take "
+     "calls?; dtmf N: the keys heard on line N for 20 s",
+     "test handset N | test line N | test dtmf N [SECONDS]"),
 ]
