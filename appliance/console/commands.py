@@ -24,6 +24,7 @@ def cmd_quit(args: list[str]) -> str:
 
 def build_table(ctx: Context) -> CommandTable:
     """Every console command bound to ``ctx``, with ``help`` first and ``quit`` last."""
+    system_cmds.log_ring()                  # from now on ``tail`` has the daemon's lines
     table = CommandTable()
     table.register("help", table.help, "every command, or how to use one", "help [COMMAND]")
     for group in GROUPS:

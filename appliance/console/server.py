@@ -63,8 +63,12 @@ def claim_socket_path(path: Path) -> None:
                          f"(its console answers on {path})")
 
 
+MAX_SESSIONS = 4           # technicians at once; a runaway script must not start 300 threads
+
+
 class ConsoleServer:
-    """Accepts console connections on a Unix socket; one Session thread each."""
+    """Accepts console connections on a Unix socket; one Session thread each, at most
+    ``MAX_SESSIONS`` at a time (one more is told so and closed)."""
 
     def __init__(self, table: CommandTable, path: Path) -> None:
         self.table, self.path = table, Path(path)
@@ -92,7 +96,15 @@ class ConsoleServer:
                 continue
             conn.settimeout(None)
             with self.lock:
-                self.connections.add(conn)
+                full = len(self.connections) >= MAX_SESSIONS
+                if not full:
+                    self.connections.add(conn)
+            if full:
+                with contextlib.suppress(OSError):
+                    conn.sendall(f"console busy: {MAX_SESSIONS} sessions are open already; "
+                                 "close one (quit) and try again\n".encode())
+                conn.close()
+                continue
             _thread(self._serve, "console-session", conn)
 
     def _serve(self, conn: socket.socket) -> None:

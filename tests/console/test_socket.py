@@ -112,3 +112,21 @@ def test_a_live_socket_belongs_to_another_appliance(served, tmp_path):
     second = launch.start(rig.loop, tmp_path, rig.scenario.settings, [], None)
     assert second.socket is None                       # logged; the first keeps serving
     assert Client(tmp_path / SOCKET_NAME).ask("lines").startswith("Lines")
+
+
+def test_at_most_four_sessions_at_once_and_the_fifth_is_told_why(served, tmp_path):
+    clients = [Client(tmp_path / SOCKET_NAME) for _ in range(4)]
+    extra = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    extra.settimeout(10)
+    extra.connect(str(tmp_path / SOCKET_NAME))
+    said = b""
+    while chunk := extra.recv(1000):
+        said += chunk
+    assert said.startswith(b"console busy: 4 sessions are open already")
+    extra.close()
+    clients[0].close()
+    time.sleep(0.3)
+    again = Client(tmp_path / SOCKET_NAME)                 # a place is free again
+    assert again.banner == BANNER
+    for client in clients[1:] + [again]:
+        client.close()

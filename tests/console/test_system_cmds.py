@@ -86,3 +86,10 @@ def test_password_reset_forgets_the_web_password_and_prints_a_setup_code(rig):
     text = rig.run("password reset")
     new = re.search(r"Setup code for the next visit: (\S+)", text).group(1)
     assert Auth(rig.data_dir).needs_setup() and Auth(rig.data_dir).setup_code() == new
+
+
+def test_tail_shows_the_daemon_s_last_log_lines(rig):
+    logging.getLogger("appliance.lines").warning("line1: the module stopped answering")
+    text = rig.run("tail 5")
+    assert text.splitlines()[-1].endswith("WARNING appliance.lines: line1: the module stopped answering")
+    assert rig.run("tail x") == "error: usage: tail [N]"
