@@ -74,5 +74,6 @@ def make_app(source, settings_store, calllog, data_dir: Path, auth: Auth | None 
 
     for code in (400, 401, 403, 404, 405, 500):
         app.error(code)(_error_page(ctx))
+    guard.install_headers(app)              # security headers and no-store on every answer
     app.config["ivr.context"] = ctx
     return app

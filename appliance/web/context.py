@@ -123,9 +123,9 @@ class WebContext:
 
 
 def set_cookie(name: str, value: str, max_age: int | None) -> None:
-    """HttpOnly, SameSite=Strict, whole site."""
-    bottle.response.set_cookie(name, value, path="/", httponly=True, samesite="strict",
-                               max_age=max_age)
+    """HttpOnly, SameSite=Strict, whole site; ``max_age`` None: until the browser closes."""
+    extra = {} if max_age is None else {"max_age": max_age}
+    bottle.response.set_cookie(name, value, path="/", httponly=True, samesite="strict", **extra)
 
 
 def install_routes(app: bottle.Bottle, ctx: WebContext, routes) -> None:
@@ -136,8 +136,14 @@ def install_routes(app: bottle.Bottle, ctx: WebContext, routes) -> None:
                   **(config[0] if config else {}))
 
 
+NOTICE_MAX = 1500          # characters: a cookie holds about 4 KB, and quoting may triple them
+
+
 def flash(message: str) -> None:
-    """A notice for the next page this browser shows (a cookie, so no link can fake one)."""
+    """A notice for the next page this browser shows (a cookie, so no link can fake one); a
+    long one (an operator id of thousands of characters in a crafted URL) is shortened."""
+    if len(message) > NOTICE_MAX:
+        message = message[:NOTICE_MAX - 1] + "…"
     set_cookie(NOTICE_COOKIE, urllib.parse.quote(message), 60)
 
 

@@ -1,13 +1,16 @@
 """The phone book page: find, add, edit and delete entries; import and export CSV."""
 from __future__ import annotations
 
+import csv
+import io
 import urllib.parse
 
 import bottle
 
 from appliance.errors import PhoneBookError, StoreError
 from appliance.store.phonebook import FIELDS
-from appliance.store.phonebook_csv import MAX_BYTES
+from appliance.store.phonebook_csv import HEADER, MAX_BYTES
+from appliance.web import csvsafe
 from appliance.web.context import WebContext, done
 
 SHOWN = 200
@@ -76,17 +79,42 @@ def import_csv(ctx: WebContext):
         return _page(ctx, 400, error=too_large)
     replace = bottle.request.forms.get("replace") == "on"
     try:
-        added, updated = ctx.phonebook.import_csv(data, replace=replace)
+        added, updated = ctx.phonebook.import_csv(_unquoted(data), replace=replace)
     except (PhoneBookError, StoreError) as exc:
         return _page(ctx, 400, error=f"The file was not imported, nothing changed: {exc}.")
     done("/phonebook", f"Imported: {added} added, {updated} updated"
                        + (" (the phone book is now this file)." if replace else "."))
 
 
+def _unquoted(data: bytes) -> bytes:
+    """The file with the quotes the export put before ``+44...`` or ``=...`` taken off again
+    (``csvsafe.plain``), so an export imports as it is; unchanged when it is not readable UTF-8
+    CSV, which the import then explains, or when there is nothing to take off."""
+    if b"'" not in data:
+        return data
+    try:
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), strict=True))
+    except (UnicodeDecodeError, csv.Error):
+        return data
+    plain = [[csvsafe.plain(cell) for cell in cells] for cells in rows]
+    if plain == rows:
+        return data
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(plain)      # one line per line: same numbers
+    return out.getvalue().encode("utf-8")
+
+
 def export_csv(ctx: WebContext):
+    """The whole book (as ``phonebook_csv.export``: BOM, header) with every cell through
+    ``csvsafe``: a name like ``=HYPERLINK(...)`` does not run, ``+44...`` stays text."""
     bottle.response.content_type = "text/csv; charset=utf-8"
     bottle.response.set_header("Content-Disposition", 'attachment; filename="phonebook.csv"')
-    return ctx.phonebook.export_csv()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for entry in ctx.phonebook.entries():
+        writer.writerow(csvsafe.row(entry.get(name) or "" for name in HEADER))
+    return "\ufeff" + out.getvalue()
 
 
 ROUTES = (("GET", "/phonebook", phonebook), ("POST", "/phonebook", add),

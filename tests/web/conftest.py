@@ -12,6 +12,14 @@ from tests.web.client import Client
 NOW = 1_795_424_400.0            # 2026-11-23T09:00:00Z
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch):
+    """The old, fast scrypt parameters: these tests are about the pages, and each login would
+    otherwise cost the 0.4 s the real parameters are chosen to cost (test_auth checks those)."""
+    from appliance.web import auth
+    monkeypatch.setattr(auth, "SCRYPT", dict(auth.LEGACY_SCRYPT))
+
+
 class FakeLoop:
     """What the web page needs of the loop: ``snapshot()``, ``post()``, ``recent_notices()``."""
 

@@ -2,10 +2,22 @@
 from __future__ import annotations
 
 import json
+import logging
 
-from appliance.web.auth import Auth, hash_password
+import pytest
+
+from appliance.web import auth as auth_module
+from appliance.web.auth import LEGACY_SCRYPT, THROTTLE_NAME, Auth, RateLimited, Throttle, hash_password
 from tests.web.client import Client
 from tests.web.conftest import owner_of
+
+OWASP = dict(auth_module.SCRYPT)                # as shipped, before the fixture below
+
+
+@pytest.fixture(autouse=True)
+def fast_scrypt(monkeypatch):
+    """The old, fast parameters for tests about other things; the tests of the hash set them."""
+    monkeypatch.setattr(auth_module, "SCRYPT", dict(LEGACY_SCRYPT))
 
 
 def test_first_visit_goes_to_setup_and_the_setup_code_sets_the_password(web):
@@ -107,3 +119,110 @@ def test_the_password_can_be_changed_on_the_system_page(web):
     assert ok.status == 303
     assert client.get("/system").status == 200
     assert Auth(web[0].config["ivr.context"].data_dir).login("new password 1", "x", 0.0)
+
+
+# -- the hash's parameters -----------------------------------------------------------------------
+
+
+def test_new_hashes_use_owasps_scrypt_parameters_stored_with_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(auth_module, "SCRYPT", OWASP)
+    assert OWASP in ({"n": 2 ** 17, "r": 8, "p": 1, "dklen": 32},
+                     {"n": 2 ** 16, "r": 8, "p": 2, "dklen": 32})
+    auth = Auth(tmp_path)
+    auth.first_password(auth.setup_code(), "correct horse", "correct horse", "x", 0.0)
+    stored = json.loads((tmp_path / "auth.json").read_text())
+    assert stored["scrypt"] == OWASP
+    assert stored["hash"] == hash_password("correct horse", bytes.fromhex(stored["salt"]), OWASP)
+    assert Auth(tmp_path).login("correct horse", "x", 1.0)
+
+
+def test_an_old_hash_still_verifies_and_is_made_again_at_the_next_login(tmp_path, monkeypatch):
+    monkeypatch.setattr(auth_module, "SCRYPT", OWASP)
+    salt = bytes(range(16))
+    old = {"secret": "ab" * 32, "setup_code": None, "salt": salt.hex(),
+           "hash": hash_password("correct horse", salt, LEGACY_SCRYPT)}       # no "scrypt" key
+    (tmp_path / "auth.json").write_text(json.dumps(old))
+    auth = Auth(tmp_path)
+    with pytest.raises(auth_module.AuthError):
+        auth.login("wrong horse", "x", 0.0)
+    assert "scrypt" not in json.loads((tmp_path / "auth.json").read_text())   # not on a miss
+    assert auth.login("correct horse", "x", 1.0)
+    stored = json.loads((tmp_path / "auth.json").read_text())
+    assert stored["scrypt"] == OWASP and stored["salt"] != salt.hex()
+    assert stored["hash"] == hash_password("correct horse", bytes.fromhex(stored["salt"]), OWASP)
+    assert Auth(tmp_path).login("correct horse", "x", 2.0)
+    assert auth.valid(auth.open_session(3.0), 4.0)         # the re-hash logged nobody out
+
+
+# -- the throttle survives a restart -------------------------------------------------------------
+
+
+def _miss(auth: Auth, client: str, now: float):
+    try:
+        auth.login("a wrong guess", client, now)
+    except RateLimited as exc:
+        return exc
+    except auth_module.AuthError:
+        return None
+    raise AssertionError("a wrong password was taken")
+
+
+def _owner_auth(tmp_path) -> Auth:
+    auth = Auth(tmp_path)
+    auth.first_password(auth.setup_code(), "correct horse", "correct horse", "x", 0.0)
+    return auth
+
+
+def test_a_restart_does_not_forgive_an_attackers_misses(tmp_path):
+    first = _owner_auth(tmp_path)
+    for n in range(5):
+        _miss(first, "10.0.0.66", 100.0 + n)
+    again = Auth(tmp_path)                              # the daemon restarted
+    with pytest.raises(RateLimited):
+        again.login("correct horse", "10.0.0.66", 105.0)
+    assert again.login("correct horse", "192.168.1.30", 105.0)      # another address is not
+    assert (tmp_path / THROTTLE_NAME).is_file()
+
+
+def test_many_addresses_cannot_guess_without_limit_but_wait_only_a_minute(tmp_path):
+    auth = _owner_auth(tmp_path)
+    for n in range(Throttle.OVERALL_FREE):
+        assert _miss(auth, f"10.0.0.{n}", 100.0) is None
+    limited = _miss(Auth(tmp_path), "10.0.1.1", 100.0)
+    assert isinstance(limited, RateLimited) and limited.retry_after <= Throttle.OVERALL_MAX_S
+    assert Auth(tmp_path).login("correct horse", "192.168.1.30", 100.0 + Throttle.OVERALL_MAX_S)
+
+
+def test_a_damaged_throttle_file_is_set_aside_and_locks_nobody_out(tmp_path, caplog):
+    _owner_auth(tmp_path)
+    (tmp_path / THROTTLE_NAME).write_text('{"misses": {"10.0.0.66": [99, "soon"]')
+    with caplog.at_level(logging.WARNING):
+        auth = Auth(tmp_path)
+    assert "set aside" in caplog.text
+    assert (tmp_path / (THROTTLE_NAME + ".damaged")).is_file()
+    assert auth.login("correct horse", "10.0.0.66", 0.0)
+    (tmp_path / THROTTLE_NAME).write_text("[]")
+    assert Auth(tmp_path).login("correct horse", "10.0.0.66", 0.0)
+    assert (tmp_path / (THROTTLE_NAME + ".damaged.2")).is_file()
+
+
+def test_a_clock_that_went_back_does_not_lengthen_the_wait(tmp_path):
+    auth = _owner_auth(tmp_path)
+    for n in range(30):
+        _miss(auth, "10.0.0.66", 2_000_000_000.0)
+    earlier = 1_000_000_000.0                             # a Pi booted without its clock
+    with pytest.raises(RateLimited) as waited:
+        Auth(tmp_path).login("correct horse", "10.0.0.66", earlier)
+    assert waited.value.retry_after <= Throttle.MAX_WAIT_S
+    assert Auth(tmp_path).login("correct horse", "10.0.0.66", earlier + Throttle.MAX_WAIT_S + 1)
+
+
+def test_the_throttle_file_stays_small(tmp_path, monkeypatch):
+    monkeypatch.setattr(Throttle, "MAX_CLIENTS", 20)
+    throttle = Throttle(tmp_path / THROTTLE_NAME)
+    for n in range(Throttle.MAX_CLIENTS + 50):
+        throttle.missed(f"10.{n // 65536}.{n // 256 % 256}.{n % 256}", 1000.0 + n)
+    kept = json.loads((tmp_path / THROTTLE_NAME).read_text())["misses"]
+    assert len(kept) == Throttle.MAX_CLIENTS + 1                     # and the overall count
+    throttle.missed("10.9.9.9", 1000.0 + Throttle.FORGET_S * 3)
+    assert set(json.loads((tmp_path / THROTTLE_NAME).read_text())["misses"]) == {"10.9.9.9", "*"}

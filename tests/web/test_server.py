@@ -101,3 +101,19 @@ def test_on_every_interface_the_address_uses_the_machines_network_name():
     assert server.url == f"http://{socket.gethostname()}.local:{server.port}/"
     server.start()
     server.stop()
+
+
+def test_any_app_gets_the_body_limit_before_its_body_is_read():
+    from appliance.web.server import MAX_BODY
+    app = bottle.Bottle()
+    app.route("/", "POST")(lambda: "read")
+    server = WebServer(app, "127.0.0.1", 0).start()
+    for size, refused in ((MAX_BODY + 1, True), (1000, False)):
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+            sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                         b"Content-Length: %d\r\n\r\n" % size)
+            if not refused:
+                sock.sendall(b"x" * size)
+            answer = sock.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 413 ") == refused, answer[:100]
+    server.stop()
