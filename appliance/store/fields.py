@@ -180,6 +180,15 @@ NAME = (r"[A-Za-z0-9_-]+", "letters, digits, '_' and '-'")
 PROMPT_KEY = (r"[a-z0-9_]+", "lowercase letters, digits and '_'")
 
 
+def _encodable(value: str) -> bool:
+    """UTF-8 can hold it (a lone surrogate, from a broken \\ud800 escape, it cannot)."""
+    try:
+        value.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
 class Text(Spec):
     """Non-empty text, optionally limited to a character set such as ``NAME``."""
 
@@ -192,6 +201,9 @@ class Text(Spec):
             fail(path, f"must be text (got {shown(value)})")
         if not value:
             fail(path, "must not be empty")
+        if not value.isprintable() and not _encodable(value):
+            safe = value.encode("utf-8", "backslashreplace").decode("utf-8")
+            fail(path, f"holds a character that is not text (got \"{safe[:40]}\")")
         if self.charset and not re.fullmatch(self.charset[0], value):
             fail(path, f"may contain only {self.charset[1]} (got {shown(value)})")
         return value

@@ -26,6 +26,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
+from appliance import safejson
 from appliance.audio import prompts
 from appliance.errors import ApplianceError, SettingsError, StoreError
 from appliance.store import schema
@@ -37,11 +38,12 @@ DOC_ID = 1
 
 
 def parse_json(text: str) -> Any:
-    """JSON text as data; errors say where (``line 3 column 5: Expecting ','``)."""
+    """JSON text as data; errors say where (``line 3 column 5: Expecting ','``) or what (NaN, a
+    key twice, nesting too deep: appliance/safejson.py)."""
     try:
-        return json.loads(text, object_pairs_hook=_no_repeated_keys)
-    except json.JSONDecodeError as exc:
-        raise SettingsError(f"line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        return safejson.loads(text)
+    except safejson.JsonError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def parse_settings(text: str) -> Any:
@@ -55,16 +57,6 @@ def parse_settings(text: str) -> Any:
             and list(data[TABLE]) == [str(DOC_ID)]:
         return data[TABLE][str(DOC_ID)]
     return data
-
-
-def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict:
-    # json.loads would silently keep the last of two equal keys; a person meant one of them.
-    out: dict = {}
-    for key, value in pairs:
-        if key in out:
-            raise SettingsError(f"the key '{key}' appears twice in one map")
-        out[key] = value
-    return out
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -139,10 +131,16 @@ class AtomicJSONStorage(Storage):
             raise StoreError(f"{self.path}: {exc}") from None
 
     def write(self, data: dict) -> None:
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        """The new copy is made whole before anything is replaced: a document that cannot be
+        written (a character UTF-8 cannot hold) leaves the file and its backup as they were."""
+        try:
+            raw = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        except (UnicodeEncodeError, ValueError, RecursionError) as exc:
+            raise StoreError(f"cannot write {self.path}: the settings hold something that cannot "
+                             f"be stored as text ({exc}); nothing was changed") from None
         try:
             self._keep_previous()
-            atomic_write(self.path, text.encode("utf-8"))
+            atomic_write(self.path, raw)
         except OSError as exc:
             raise StoreError(f"cannot write {self.path}: {exc.strerror or exc}; check that the "
                              "data folder is writable and the disk is not full") from None

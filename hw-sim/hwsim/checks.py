@@ -65,11 +65,18 @@ def optional(inner: Checker) -> Checker:
     return lambda value, path: None if value is None else inner(value, path)
 
 
+LARGEST = 1e12           # no count or duration of a scenario comes near (30,000 years of seconds)
+
+
 def number(low: float = 0.0, high: float | None = None, what: str = "a number") -> Checker:
-    """A JSON number (not a boolean) in ``[low, high]``."""
+    """A JSON number (not a boolean) in ``[low, high]``; never NaN, infinite or absurdly large
+    (a NaN arrival time made the simulated clock wait for ever)."""
     def check(value, path):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise fail(path, what, value)
+        if isinstance(value, int) and abs(value) > LARGEST or \
+                isinstance(value, float) and not -LARGEST <= value <= LARGEST:
+            raise fail(path, f"{what} (a finite one, under {LARGEST:.0e})", value)
         if value < low or (high is not None and value > high):
             bounds = f"at least {low}" if high is None else f"between {low} and {high}"
             raise fail(path, f"{what} {bounds}", value)
@@ -86,7 +93,7 @@ def integer(low: int, high: int) -> Checker:
     """A JSON integer in ``[low, high]``."""
     def check(value, path):
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise fail(path, f"an integer between {low} and {high}", value)
+            raise fail(path, f"an integer between {low} and {high}", str(value)[:20])
         return value
     return check
 

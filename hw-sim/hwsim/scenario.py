@@ -14,10 +14,10 @@ Example::
 from __future__ import annotations
 
 import copy
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from appliance import safejson
 from appliance.errors import ScenarioError
 from appliance.store import schema
 from hwsim.audioline import AudioSpec
@@ -125,10 +125,10 @@ class Scenario:
 def load(path: Path, seed: int | None = None) -> Scenario:
     """Read and check the scenario file at ``path``."""
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        doc = safejson.loads(Path(path).read_bytes())
     except OSError as exc:
         raise ScenarioError(f"cannot read scenario {path}: {exc.strerror}") from None
-    except json.JSONDecodeError as exc:
+    except safejson.JsonError as exc:
         raise ScenarioError(f"scenario {path} is not valid JSON: {exc}") from None
     return parse(doc, seed)
 
