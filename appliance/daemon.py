@@ -24,6 +24,7 @@ from appliance.clock import RealClock, SimClock
 from appliance.engine import Engine
 from appliance.housekeeping import Housekeeping
 from appliance.errors import ApplianceError, DriverError
+from appliance import safejson
 from appliance.events import ShutdownRequested
 from appliance.loop import Loop, LoopStalled
 from appliance.store.calllog import CALLLOG_NAME, CallLog
@@ -467,10 +468,33 @@ def _keep_unsaved(appliance: Appliance) -> None:
 
 
 def _take_back_unsaved(calllog, path: Path) -> None:
+    """Records the log refused last time, line by line: a line a power cut tore (or anything
+    else that is not a record) is skipped and kept aside in ``NAME.bad``, never a reason not to
+    start."""
     if not path.exists():
         return
-    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    calllog.write_many(records)
+    records, bad = [], []
+    for number, line in enumerate(path.read_bytes().splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = safejson.loads(line)
+        except safejson.JsonError as exc:
+            bad.append(line)
+            log.error("%s line %d is not a call record (%s): kept aside in %s.bad", path.name,
+                      number, exc, path.name)
+            continue
+        if isinstance(record, dict) and isinstance(record.get("id"), str):
+            records.append(record)
+        else:
+            bad.append(line)
+            log.error("%s line %d is not a call record: kept aside in %s.bad", path.name, number,
+                      path.name)
+    if records:
+        calllog.write_many(records)
+    if bad:
+        with open(path.with_name(path.name + ".bad"), "ab") as out:
+            out.write(b"\n".join(bad) + b"\n")
     path.unlink()
     log.warning("took %d call record(s) back into the call log from %s", len(records), path)
 

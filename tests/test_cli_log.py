@@ -294,3 +294,11 @@ def test_backup_create_and_restore_from_the_command_line(tmp_path, capsys):
     assert "restored from" in capsys.readouterr().out
     archive.write_bytes(b"PK\x03\x04 not really a zip")
     assert main(["backup", "restore", str(archive), "--data-dir", str(data)]) == 1
+
+
+@pytest.mark.parametrize("port", ["-5", "70000", "0", "eighty"])
+def test_a_web_port_that_is_not_a_port_is_refused_in_one_line(port, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["sim", "--web-port", port])
+    assert stopped.value.code == 2
+    assert "must be a port number from 1 to 65535" in capsys.readouterr().err

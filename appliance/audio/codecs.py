@@ -102,7 +102,10 @@ def _as_bytes(data) -> np.ndarray:
 # -- linear PCM ----------------------------------------------------------------------------------
 
 def linear_to_int16(data: bytes, width: int) -> np.ndarray:
-    """Little-endian PCM of 1 (unsigned), 2, 3 or 4 bytes per sample -> int16 (top 16 bits)."""
+    """Little-endian PCM of 1 (unsigned), 2, 3 or 4 bytes per sample -> int16 (top 16 bits); a
+    file cut in the middle of a sample loses that half sample."""
+    if width in (2, 4):
+        data = data[:len(data) - len(data) % width]
     if width == 1:
         return ((np.frombuffer(data, dtype=np.uint8).astype(np.int16) - 128) << 8).astype(np.int16)
     if width == 2:
@@ -226,18 +229,34 @@ def read_wav(path, rate: int = RATE) -> np.ndarray:
     return resample(samples, file_rate, rate)
 
 
+RATES = (4000, 384000)          # sample rates a real recording has; others are a damaged header
+
+
 def read_wav_native(path) -> tuple[np.ndarray, int]:
-    """A WAV file as int16 mono at its own rate: (samples, rate)."""
+    """A WAV file as int16 mono at its own rate: (samples, rate). A damaged file (cut short, an
+    absurd rate or chunk size) is an AudioError saying so, never a traceback or a huge
+    allocation."""
     path = Path(path)
     try:
         with wave.open(str(path), "rb") as w:
+            _check_rate(path, w.getframerate())
             data = w.readframes(w.getnframes())
             pcm = linear_to_int16(data, w.getsampwidth())
             return to_mono(pcm, w.getnchannels()), w.getframerate()
-    except (wave.Error, EOFError) as exc:
-        return _read_riff(path, str(exc))
+    except AudioError:
+        raise
+    except (wave.Error, EOFError, struct.error, RuntimeError) as exc:
+        return _read_riff(path, str(exc) or type(exc).__name__)
     except OSError as exc:
         raise AudioError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except (ValueError, MemoryError) as exc:
+        raise AudioError(f"{path}: damaged WAV file ({exc})") from None
+
+
+def _check_rate(path: Path, rate: int) -> None:
+    if not RATES[0] <= rate <= RATES[1]:
+        raise AudioError(f"{path}: the WAV header says {rate} Hz, not a rate a recording has "
+                         f"({RATES[0]}-{RATES[1]} Hz): the file is damaged")
 
 
 def _read_riff(path: Path, why: str) -> tuple[np.ndarray, int]:
@@ -256,7 +275,13 @@ def _read_riff(path: Path, why: str) -> tuple[np.ndarray, int]:
         tag = struct.unpack("<H", fmt[24:26])[0]
     if channels < 1 or rate < 1:
         raise AudioError(f"{path}: WAV header says {channels} channels at {rate} Hz")
-    return to_mono(_decode(chunks[b"data"], tag, bits, path), channels), rate
+    _check_rate(path, rate)
+    try:
+        return to_mono(_decode(chunks[b"data"], tag, bits, path), channels), rate
+    except AudioError:
+        raise
+    except (ValueError, MemoryError) as exc:
+        raise AudioError(f"{path}: damaged WAV file ({exc})") from None
 
 
 def _chunks(blob: bytes) -> dict[bytes, bytes]:

@@ -54,3 +54,20 @@ def test_records_the_log_refused_to_the_end_are_kept_aside_and_taken_back(tmp_pa
         daemon.recover(log, schema.defaults(), 0.0, tmp_path)
         assert [r["id"] for r in log.calls()] == ["late"]
     assert not (tmp_path / daemon.UNSAVED_FILE).exists()
+
+
+def test_a_torn_line_in_the_kept_records_is_set_aside_and_the_rest_taken_back(tmp_path):
+    import json
+
+    from appliance import daemon
+    from appliance.store import schema
+    good = record("late", "2026-11-23T09:00:00.000Z", ended_at="2026-11-23T09:03:00.000Z",
+                  outcome="answered")
+    (tmp_path / daemon.UNSAVED_FILE).write_bytes(
+        json.dumps(good).encode() + b'\n{"id": "torn", "outc\n[1, 2]\n\xff\xfe\n')
+    with CallLog(tmp_path / "calls.sqlite3") as log:
+        daemon.recover(log, schema.defaults(), 0.0, tmp_path)      # starts: no exception
+        assert [r["id"] for r in log.calls()] == ["late"]
+    bad = (tmp_path / (daemon.UNSAVED_FILE + ".bad")).read_bytes()
+    assert b'"torn"' in bad and b"[1, 2]" in bad
+    assert not (tmp_path / daemon.UNSAVED_FILE).exists()
