@@ -47,7 +47,7 @@ def _settings(data_dir: Path) -> dict:
     store_files = [Path(data_dir) / name for name in ("settings.json", "settings.json.bak")]
     if not any(path.exists() for path in store_files):
         return schema.defaults()
-    return SettingsStore(data_dir).load()
+    return SettingsStore(data_dir, readonly=True).load()
 
 
 def _zone(data_dir: Path) -> str:
@@ -268,7 +268,7 @@ def _import(store: SettingsStore, path: Path) -> str:
 
 def cmd_config(args) -> int:
     """``ivr-appliance config export`` / ``config import FILE``."""
-    store = SettingsStore(args.data_dir)
+    store = SettingsStore(args.data_dir, readonly=args.config_command == "export")
     if args.config_command == "export":
         print(store.export_json())
     else:

@@ -302,3 +302,22 @@ def test_a_web_port_that_is_not_a_port_is_refused_in_one_line(port, capsys):
         main(["sim", "--web-port", port])
     assert stopped.value.code == 2
     assert "must be a port number from 1 to 65535" in capsys.readouterr().err
+
+
+def test_looking_commands_read_around_a_damaged_settings_file_without_moving_it(tmp_path, capsys):
+    data = tmp_path / "data"
+    assert main(["config", "export", "--data-dir", str(data)]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    exported["language"] = "it"
+    doc = tmp_path / "it.json"
+    doc.write_text(json.dumps(exported))
+    assert main(["config", "import", str(doc), "--data-dir", str(data)]) == 0
+    doc.write_text(json.dumps(dict(exported, language="ru")))
+    assert main(["config", "import", str(doc), "--data-dir", str(data)]) == 0   # .bak: "it"
+    (data / "settings.json").write_text("{torn")                   # a power cut, say
+    capsys.readouterr()
+    assert main(["config", "export", "--data-dir", str(data)]) == 0
+    assert json.loads(capsys.readouterr().out)["language"] == "it"  # from the good copy
+    assert main(["stats", "--data-dir", str(data)]) == 0
+    assert (data / "settings.json").read_text() == "{torn"         # left for the daemon to see
+    assert not (data / "settings.json.damaged").exists()

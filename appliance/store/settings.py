@@ -168,7 +168,11 @@ class SettingsStore:
     error nothing is written.
     """
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, readonly: bool = False):
+        """``readonly``: for commands that only look (``config export``, ``stats``) while the
+        daemon may run: a damaged file is read around (its good copy used), never moved. (A
+        first look at an empty folder still writes the defaults, as a first start does.)"""
+        self.readonly = readonly
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / "settings.json"
         self.backup = self.data_dir / "settings.json.bak"
@@ -184,7 +188,21 @@ class SettingsStore:
         Raises StoreError naming both files when neither is usable.
         """
         doc, problem = self._read(self.path)
-        return doc if doc is not None else self._recover(problem)
+        if doc is not None:
+            return doc
+        if self.readonly and problem is not None:
+            return self._read_around(problem)
+        return self._recover(problem)
+
+    def _read_around(self, problem: str) -> dict:
+        """What ``load`` gives of a damaged file without changing anything: its good copy."""
+        saved, backup_problem = self._read(self.backup)
+        if saved is not None:
+            log.warning("%s is damaged (%s); reading its last good copy (left as they are: the "
+                        "appliance sets it aside when it next starts)", self.path, problem)
+            return saved
+        raise StoreError(f"no usable settings: {self.path.name}: {problem or 'missing'}; "
+                         f"{self.backup.name}: {backup_problem or 'missing'} (in {self.data_dir})")
 
     def save(self, doc: dict) -> dict:
         """Validate ``doc`` and, only if all of it is valid, write it; returns the normalised doc.
