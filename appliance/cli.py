@@ -26,9 +26,10 @@ def _add_data_dir(p: argparse.ArgumentParser, top: bool = False) -> None:
 
 
 def _port(text: str) -> int:
-    """A TCP port: 1-65535 (70000 used to be served, silently, on 4464)."""
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535 (got {text})")
+    """A TCP port, 1-65535, or 0 for any free one (70000 used to be served, silently, on 4464)."""
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535, or 0 for any "
+                                         f"free port (got {text})")
     return int(text)
 
 
@@ -48,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fast", action="store_true",
                    help="simulated clock: run the scenario as fast as the CPU allows, then exit")
     p.add_argument("--web-port", type=_port, default=8080,
-                   help="port of the web page, 1-65535 (default 8080)")
+                   help="port of the web page, 1-65535, 0: any free port (default 8080)")
     p.add_argument("--seed", type=int, default=None, help="random seed for reproducible runs")
     p.add_argument("--quiet", action="store_true", help="no live view, only the summary")
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timezone as dt_timezone
+from datetime import datetime, timedelta, timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
 from appliance import timefmt
@@ -485,3 +485,70 @@ def report(log, since: str | None, until: str | None, settings: dict) -> dict:
     with log._lock, log._guard("computing report figures"):
         return compute(log._conn, since, until, opts.pop("service_level_s"),
                        opts.pop("missed_rings_flag"), **opts)
+
+
+# ---- the dashboard's "today" and the operators' charts ------------------------------------------
+
+# What the engine counts live for the dashboard (engine/core.py DayCounts), from the records:
+# inbound calls (written when answered by the appliance, so live ones are in), calls an
+# operator took, calls that ended in the menu or queue, and callbacks asked for.
+_DAY_COUNTS = """
+SELECT count(CASE WHEN direction = 'inbound' THEN 1 END), count(operator),
+       count(CASE WHEN outcome IN ('abandoned_menu', 'abandoned_queue') THEN 1 END),
+       count(CASE WHEN outcome = 'callback_requested' THEN 1 END)
+FROM calls WHERE started_at >= :since AND started_at < :until
+"""
+_DAY_BY = """
+SELECT {column}, count(*) FROM calls
+WHERE started_at >= :since AND started_at < :until AND {column} IS NOT NULL GROUP BY 1
+"""
+# Calls each operator took (answered, inbound or dial-back) and their busy seconds, by the
+# office's hour of ``started_at`` within one offset stretch.
+_OPERATOR_HOURS = f"""
+SELECT operator, {{key}} AS hour, count(*), sum({_BUSY})
+FROM calls {{where}} {{joiner}} operator IS NOT NULL AND {_ANSWERED} GROUP BY 1, 2
+"""
+
+
+def day_counts(log, day, zone: str) -> dict:
+    """The dashboard's figures of the office's date ``day`` from ``log`` (a CallLog): the same
+    four names as the engine's DayCounts, so a restart changes nothing; with ``per_line`` (calls
+    on each line, dial-backs included) and ``per_operator`` (calls each operator took)."""
+    params = {"since": local_midnight(day, zone),
+              "until": local_midnight(day + timedelta(days=1), zone)}
+    with log._lock, log._guard("counting today's calls"):
+        calls, answered, abandoned, asked = log._conn.execute(_DAY_COUNTS, params).fetchone()
+        lines = log._conn.execute(_DAY_BY.format(column="line"), params).fetchall()
+        taken = log._conn.execute(_DAY_BY.format(column="operator"), params).fetchall()
+    return {"calls": calls, "answered": answered, "abandoned": abandoned,
+            "callbacks_requested": asked, "per_line": dict(lines), "per_operator": dict(taken)}
+
+
+def operator_activity(conn: sqlite3.Connection, since: str | None, until: str | None,
+                      timezone: str = "UTC") -> dict:
+    """``{operator: {"per_hour": [24 calls], "per_day": {date: calls}, "busy_per_day": {date: s}}}``
+    for the calls each operator took, by the office's hour and date of ``started_at``."""
+    found: dict[str, dict] = {}
+    for lo, hi, shift in _segments(conn, ZoneInfo(timezone), since, until):
+        key = ("substr(started_at, 1, 13)" if shift == "+0 minutes"
+               else "strftime('%Y-%m-%dT%H', started_at, :shift)")
+        sql = _filtered(_OPERATOR_HOURS.replace("{key}", key), period_sql(lo, hi))
+        for operator, hour, calls, busy in conn.execute(sql, {"since": lo, "until": hi,
+                                                               "shift": shift}):
+            desk = found.setdefault(operator, {"per_hour": [0] * 24, "per_day": {},
+                                               "busy_per_day": {}})
+            desk["per_hour"][int(hour[11:13])] += calls
+            desk["per_day"][hour[:10]] = desk["per_day"].get(hour[:10], 0) + calls
+            desk["busy_per_day"][hour[:10]] = desk["busy_per_day"].get(hour[:10], 0.0) + (busy or 0.0)
+    for desk in found.values():
+        desk["per_day"] = dict(sorted(desk["per_day"].items()))
+        desk["busy_per_day"] = {day: _round(busy) for day, busy in sorted(desk["busy_per_day"].items())}
+    return dict(sorted(found.items()))
+
+
+def activity(log, since: str | None, until: str | None, settings: dict) -> dict:
+    """``operator_activity`` of ``log`` with the owner's time zone; bounds as ``report`` reads them."""
+    zone = options(settings)["timezone"]
+    since, until = local_bound(since, zone), local_bound(until, zone)
+    with log._lock, log._guard("computing operators' activity"):
+        return operator_activity(log._conn, since, until, zone)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
-WIDTH, HEIGHT, PAD, AXIS, MAX_BAR = 640, 260, 34, 30, 48
+WIDTH, HEIGHT, PAD, AXIS, MAX_BAR = 640, 270, 44, 30, 48
+VALUE_LABELS = 24               # up to this many bars, each shows its number
 
 
 def _bar(x: float, width: float, value: float, top: float, label: str) -> str:
@@ -17,6 +18,13 @@ def _bar(x: float, width: float, value: float, top: float, label: str) -> str:
     y = PAD + plot - height
     return (f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}">'
             f"<title>{escape(label)}: {value:g}</title></rect>")
+
+
+def _value(x: float, value: float, top: float) -> str:
+    """The bar's number above it, so a phone needs no hovering to read it."""
+    plot = HEIGHT - PAD - AXIS
+    y = PAD + plot - plot * value / top - 4
+    return f'<text class="value" x="{x:.1f}" y="{y:.1f}" text-anchor="middle">{value:g}</text>'
 
 
 def _label(x: float, text: str) -> str:
@@ -43,6 +51,8 @@ def bar_chart(values: list[float], labels: list[str], title: str) -> str:
         x = PAD + index * slot
         width = min(slot * 0.8, MAX_BAR)
         parts.append(_bar(x + (slot - width) / 2, width, value, top, label))
+        if value and len(values) <= VALUE_LABELS:
+            parts.append(_value(x + slot / 2, value, top))
         if index % step == 0:
             parts.append(_label(x + slot / 2, label))
     if not values:
@@ -52,11 +62,11 @@ def bar_chart(values: list[float], labels: list[str], title: str) -> str:
     return "".join(parts)
 
 
-def hours_chart(per_hour: list[int]) -> str:
-    """Calls by hour of the day (UTC), 24 bars."""
-    return bar_chart(per_hour, [f"{hour:02d}" for hour in range(24)], "Calls per hour (UTC)")
+def hours_chart(per_hour: list[int], zone: str = "UTC", title: str = "Calls per hour") -> str:
+    """Calls by the office's hour of the day (``zone`` is named in the title), 24 bars."""
+    return bar_chart(per_hour, [f"{hour:02d}" for hour in range(24)], f"{title} ({zone})")
 
 
-def days_chart(per_day: dict[str, int]) -> str:
-    """Calls per day, oldest first; labels are MM-DD."""
-    return bar_chart(list(per_day.values()), [day[5:] for day in per_day], "Calls per day")
+def days_chart(per_day: dict[str, int], title: str = "Calls per day") -> str:
+    """Calls per office date, oldest first; labels are MM-DD."""
+    return bar_chart(list(per_day.values()), [day[5:] for day in per_day], title)

@@ -1,11 +1,21 @@
-"""One call's story for the detail page: menu, queue, ring attempts, talk, end, in time order."""
+"""One call's story for the detail page: menu, queue, ring attempts, talk, end, in time order,
+told by the office's clock (``hours.timezone``), as the owner lived it."""
 from __future__ import annotations
 
+from datetime import datetime, timezone as dt_timezone
+from zoneinfo import ZoneInfo
+
+from appliance import timefmt
 from appliance.present import duration
 
 
-def _clock(stamp: str | None) -> str:
-    return stamp[11:19] if stamp else ""
+def local_time(stamp: str | None, zone: str = "UTC", date: bool = True) -> str:
+    """A record's UTC time as the office's clock shows it: ``2026-11-23 10:15:02`` (or the
+    time alone); empty for none. Daylight saving is the zone's (zoneinfo)."""
+    if not stamp:
+        return ""
+    moment = datetime.fromtimestamp(timefmt.parse(stamp), dt_timezone.utc).astimezone(ZoneInfo(zone))
+    return moment.strftime("%Y-%m-%d %H:%M:%S" if date else "%H:%M:%S")
 
 
 def _start(record: dict) -> list[tuple[str, str]]:
@@ -51,7 +61,8 @@ def _end(record: dict) -> list[tuple[str, str]]:
     return steps
 
 
-def timeline(record: dict) -> list[tuple[str, str]]:
-    """``(HH:MM:SS, what happened)`` rows, oldest first."""
+def timeline(record: dict, zone: str = "UTC") -> list[tuple[str, str]]:
+    """``(HH:MM:SS in the office's zone, what happened)`` rows, oldest first."""
     steps = _start(record) + _menu(record) + _rings(record) + _end(record)
-    return [(_clock(when), text) for when, text in sorted(steps, key=lambda step: step[0])]
+    return [(local_time(when, zone, date=False), text)
+            for when, text in sorted(steps, key=lambda step: step[0])]

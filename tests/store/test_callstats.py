@@ -411,3 +411,48 @@ def test_empty_period_has_no_rates(log):
     assert figures["transfers"] == {"count": 0, "calls": 0, "by_system": 0}
     assert figures["callbacks"]["time_to_callback"] == {"served": 0, "average_s": None,
                                                         "longest_s": None}
+
+
+def test_the_dashboards_today_counts_the_offices_date(tmp_path, make_record):
+    from datetime import date
+
+    from appliance.store import callstats
+    with CallLog(tmp_path / "calls.db") as log:
+        log.write_many([
+            make_record("late", "2026-11-22T23:30:00.000Z", operator="ann", outcome="answered"),
+            make_record("a", "2026-11-23T08:00:00.000Z", operator="ann", outcome="answered"),
+            make_record("b", "2026-11-23T08:05:00.000Z", outcome="abandoned_menu"),
+            make_record("c", "2026-11-23T08:06:00.000Z", outcome="abandoned_queue"),
+            make_record("d", "2026-11-23T08:07:00.000Z", outcome="callback_requested"),
+            make_record("e", "2026-11-23T08:08:00.000Z", operator="bob"),            # live, talking
+            make_record("f", "2026-11-23T08:30:00.000Z", direction="callback", line="line2",
+                        operator="bob", outcome="callback_answered"),
+            make_record("next", "2026-11-23T23:10:00.000Z")])
+        utc = callstats.day_counts(log, date(2026, 11, 23), "UTC")
+        berlin = callstats.day_counts(log, date(2026, 11, 23), "Europe/Berlin")
+    assert utc == {"calls": 6, "answered": 3, "abandoned": 2, "callbacks_requested": 1,
+                   "per_line": {"line1": 6, "line2": 1}, "per_operator": {"ann": 1, "bob": 2}}
+    # in Berlin the 23rd runs 2026-11-22T23:00Z .. 2026-11-23T23:00Z: "late" in, "next" out
+    assert (berlin["calls"], berlin["answered"], berlin["per_operator"]) == \
+        (6, 4, {"ann": 2, "bob": 2})
+
+
+def test_operators_work_by_the_offices_day_and_hour_across_summer_time(tmp_path, make_record):
+    from appliance.store import callstats
+    with CallLog(tmp_path / "calls.db") as log:
+        log.write_many([
+            # Berlin moves from +01:00 to +02:00 at 2026-03-29T01:00Z
+            make_record("w", "2026-03-29T00:30:00.000Z", operator="ann", outcome="answered",
+                        talk_s=60.0, wrapup_s=10.0),                                 # 01:30 CET
+            make_record("s", "2026-03-29T01:30:00.000Z", operator="ann", outcome="answered",
+                        talk_s=30.0),                                                # 03:30 CEST
+            make_record("x", "2026-03-28T23:30:00.000Z", operator="ann", outcome="answered"),
+            make_record("n", "2026-03-29T02:00:00.000Z", operator="bob",
+                        outcome="abandoned_queue")])                                 # not taken
+        work = callstats.activity(log, "2026-03-28", "2026-03-30",
+                                  {"hours": {"timezone": "Europe/Berlin"}})
+    assert list(work) == ["ann"]
+    ann = work["ann"]
+    assert ann["per_day"] == {"2026-03-29": 3}                 # 23:30Z on the 28th is 00:30 here
+    assert [hour for hour, calls in enumerate(ann["per_hour"]) if calls] == [0, 1, 3]
+    assert ann["busy_per_day"] == {"2026-03-29": 100.0}

@@ -2,15 +2,18 @@
 <div class="grid">
 <section class="card">
   <h2>What happened</h2>
+  <p class="hint">Times are the office's ({{zone}}).</p>
   <ol class="timeline" id="timeline">
-  % for when, text in steps:
-    <li><time>{{when}}</time> {{text}}</li>
+  % for clock, text in steps:
+    <li><time>{{clock}}</time> {{text}}</li>
   % end
   </ol>
 </section>
 <section class="card">
   <h2>Details</h2>
   <dl class="facts">
+    <dt>Started</dt><dd id="started">{{when(call.get('started_at'))}}</dd>
+    <dt>Ended</dt><dd>{{when(call.get('ended_at')) or 'still going on'}}</dd>
     <dt>Direction</dt><dd>{{call.get('direction')}}</dd>
     <dt>Line</dt><dd>{{call.get('line')}}</dd>
     <dt>Language</dt><dd>{{call.get('language') or '-'}}</dd>

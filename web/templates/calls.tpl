@@ -21,12 +21,12 @@
   <div class="actions"><button class="primary">Show</button> <a href="/calls">Clear</a>
     <a class="button" id="csv" href="/calls.csv?{{query}}">Export CSV</a></div>
 </form>
-<p class="quiet">{{total}} call{{'' if total == 1 else 's'}}, newest first.</p>
+<p class="quiet">{{total}} call{{'' if total == 1 else 's'}}, newest first. Dates and times are the office's ({{zone}}).</p>
 <div class="scroll">
 <table class="rows" id="calls">
-  <tr><th>Started (UTC)</th><th>Caller</th><th>Queue</th><th>Operator</th><th>Wait</th><th>Talk</th><th>Outcome</th></tr>
+  <tr><th>Started ({{zone}})</th><th>Caller</th><th>Queue</th><th>Operator</th><th>Wait</th><th>Talk</th><th>Outcome</th></tr>
   % for c in calls:
-  <tr><td><a href="/calls/{{c['id']}}">{{c['started_at'][:10]}} {{c['started_at'][11:19]}}</a></td>
+  <tr><td><a href="/calls/{{c['id']}}">{{when(c['started_at'])}}</a></td>
     <td>{{c.get('caller') or 'withheld'}}{{' ↩' if c.get('direction') == 'callback' else ''}}</td>
     <td>{{c.get('queue') or ''}}</td><td>{{c.get('operator') or ''}}</td>
     <td>{{duration(c.get('wait_s'))}}</td><td>{{duration(c.get('talk_s'))}}</td>

@@ -1,8 +1,15 @@
 % if snap is None:
 <p class="notice bad">The appliance is not answering right now. This page will try again.</p>
-% else:
-% today = snap['today']
-<section class="figures">
+% end
+% if warnings:
+<ul class="warnings" id="warnings">
+  % for level, text in warnings:
+  <li class="{{level}}">{{text}}</li>
+  % end
+</ul>
+% end
+% if snap is not None:
+<section class="figures" id="today">
   <div class="figure"><span>{{today.get('calls', 0)}}</span>calls today</div>
   <div class="figure"><span>{{today.get('answered', 0)}}</span>answered</div>
   <div class="figure"><span>{{today.get('abandoned', 0)}}</span>gave up</div>
@@ -14,7 +21,7 @@
   <table class="rows" id="lines">
     <tr><th>Line</th><th>State</th><th>Caller</th><th>Network</th></tr>
     % for line in snap['lines']:
-    <tr><td>{{line['id']}}</td><td><span class="pill {{line['state']}}">{{line['label']}}</span></td><td>{{line['caller'] or ''}}</td><td>{{health_text(line['health'])}}{{' · ' if health_text(line['health']) else ''}}{{line['calls_today']}} today</td></tr>
+    <tr><td>{{line['id']}}</td><td><span class="pill {{line['state']}}">{{line['label']}}</span></td><td>{{line['caller'] or ''}}</td><td>{{health_text(line['health'])}}{{' · ' if health_text(line['health']) else ''}}{{today['per_line'].get(line['id'], 0)}} today</td></tr>
     % if line['warning']:
     <tr class="warning"><td colspan="4"><span class="notice bad">{{line['id']}}: {{line['warning']}}</span></td></tr>
     % end
@@ -43,7 +50,7 @@
   <table class="rows" id="callbacks">
     <tr><th>Number</th><th>Queue</th><th>Tries</th><th>Next try</th></tr>
     % for cb in snap['callbacks']:
-    <tr><td>{{cb['number']}}</td><td>{{cb['queue']}}</td><td>{{cb['attempts']}}</td><td>{{'dialling now' if cb['in_progress'] else (cb['next_try_at'][11:19] + ' UTC' if cb['next_try_at'] else 'when an operator is free')}}</td></tr>
+    <tr><td>{{cb['number']}}</td><td>{{cb['queue']}}</td><td>{{cb['attempts']}}</td><td>{{'dialling now' if cb['in_progress'] else (clock(cb['next_try_at']) if cb['next_try_at'] else 'when an operator is free')}}</td></tr>
     % end
   </table>
   % end
@@ -59,7 +66,7 @@
         <small>{{op['caller']}}</small>
         % end
       </td>
-      <td>{{op['calls_today']}}</td>
+      <td>{{today['per_operator'].get(op['id'], 0)}}</td>
       <td>
         <form method="post" action="/operators/{{op['id']}}/{{'unpause' if op['state'] == 'paused' else 'pause'}}">
           <input type="hidden" name="csrf" value="{{csrf}}">
@@ -80,5 +87,5 @@
 </section>
 % end
 </div>
-<p class="quiet updated">Updated {{snap['now'][11:19]}} UTC</p>
+<p class="quiet updated">Updated {{updated}} ({{zone}})</p>
 % end

@@ -1,4 +1,5 @@
 % rebase('layout.tpl', title='Reports')
+<link rel="stylesheet" href="/static/reports.css">
 % pct = lambda v: '-' if v is None else '%.0f%%' % (v * 100)
 <form method="get" action="/reports" class="card filters">
   <label>From <input type="date" name="since" value="{{since}}"></label>
@@ -23,67 +24,48 @@
   <div class="figure"><span>{{duration(f['wait']['average_s'])}}</span>average wait</div>
   <div class="figure"><span>{{duration(f['wait']['longest_s'])}}</span>longest wait</div>
 </section>
-<div class="grid">
-<section class="card">{{!hours_svg}}</section>
-<section class="card">{{!days_svg}}</section>
-<section class="card">
-  <h2>Outcomes</h2>
-  <table class="rows">
-    <tr><td>Answered</td><td class="num">{{f['outcomes']['answered']}}</td></tr>
-    <tr><td>Self-service (heard a message in the menu, then left)</td><td class="num" id="self-service">{{f['menu']['self_service']}}</td></tr>
-    <tr><td>Gave up in the menu</td><td class="num">{{f['menu']['abandoned']}}</td></tr>
-    <tr><td>Gave up in the queue</td><td class="num">{{f['outcomes']['abandoned_queue']}}</td></tr>
-    <tr><td>&nbsp;&nbsp;of them within {{'%g' % ab['short_abandon_s']}} s (short, not in the rate)</td><td class="num" id="short-abandons">{{ab['short_abandons']}}</td></tr>
-    <tr><td>Voicemail</td><td class="num">{{f['outcomes']['voicemail']}}</td></tr>
-    <tr><td>Callbacks requested</td><td class="num">{{f['callbacks']['requested']}}</td></tr>
-    <tr><td>Callbacks answered</td><td class="num">{{f['callbacks']['answered']}}</td></tr>
-    <tr><td>Callbacks failed</td><td class="num">{{f['callbacks']['failed']}}</td></tr>
-    <tr><td>Closed / no operators</td><td class="num">{{f['outcomes']['closed']}} / {{f['outcomes']['no_operators']}}</td></tr>
-    <tr><td>Transferred calls (transfers)</td><td class="num" id="transfers">{{f['transfers']['calls']}} ({{f['transfers']['count']}})</td></tr>
-  </table>
-</section>
-<section class="card">
-  <h2>Handle time (average)</h2>
-  <table class="rows">
-    <tr><td>Talk</td><td class="num">{{duration(f['handle']['talk_s'])}}</td></tr>
-    <tr><td>Hold</td><td class="num">{{duration(f['handle']['hold_s'])}}</td></tr>
-    <tr><td>Wrap-up</td><td class="num">{{duration(f['handle']['wrapup_s'])}}</td></tr>
-    <tr><th>Handle time (talk + hold + wrap-up)</th><th class="num">{{duration(f['handle']['average_handle_s'])}}</th></tr>
-    <tr><td>Ring, before the operator answers (not in handle time)</td><td class="num" id="ring">{{duration(f['handle']['ring_s'])}}</td></tr>
-  </table>
-  <h2>Callbacks</h2>
-  % back = f['callbacks']['time_to_callback']
-  <table class="rows">
-    <tr><td>Time to callback, average</td><td class="num" id="callback-average">{{duration(back['average_s'])}}</td></tr>
-    <tr><td>Time to callback, longest</td><td class="num">{{duration(back['longest_s'])}}</td></tr>
-    <tr><td>Requests called back</td><td class="num">{{back['served']}} of {{f['callbacks']['requested']}}</td></tr>
-  </table>
-</section>
-<section class="card wide">
-  <h2>Queues</h2>
-  <table class="rows" id="per-queue">
-    <tr><th>Queue</th><th class="num">Queued</th><th class="num">Answered</th><th class="num">Within {{'%g' % f['service_level']['target_s']}} s</th><th class="num">Service level</th><th class="num">Speed of answer</th><th class="num">Gave up</th><th class="num">Short</th><th class="num">Abandon rate</th></tr>
-    % for row in f['per_queue']:
-    <tr><td>{{row['queue']}}</td><td class="num">{{row['offered']}}</td><td class="num">{{row['answered']}}</td>
-      <td class="num">{{row['answered_within']}}</td><td class="num">{{pct(row['service_level'])}}</td>
-      <td class="num">{{duration(row['asa_s'])}}</td><td class="num">{{row['abandoned']}}</td>
-      <td class="num">{{row['short_abandons']}}</td><td class="num">{{pct(row['abandon_rate'])}}</td></tr>
+<div class="charts">
+<section class="card">{{!hours_svg}}<p class="csv"><a href="/reports.csv?table=hours&amp;{{period_query}}">CSV</a></p></section>
+<section class="card">{{!days_svg}}<p class="csv"><a href="/reports.csv?table=days&amp;{{period_query}}">CSV</a></p></section>
+</div>
+<div class="grid tables">
+% for key, wide in (('outcomes', False), ('summary', False), ('queues', True), ('operators', True)):
+% t = tables[key]
+<section class="card report-table{{' wide' if wide else ''}}">
+  <h2>{{t.title}} <a class="csv" href="/reports.csv?table={{key}}&amp;{{period_query}}" id="csv-{{key}}">CSV</a></h2>
+  <div class="scroll">
+  <table class="rows" id="{{ {'queues': 'per-queue', 'operators': 'per-operator'}.get(key, key) }}">
+    <tr>
+    % for index, (heading, kind) in enumerate(t.columns):
+      <th{{!' class="num"' if index and kind != 'text' else ''}}>{{heading}}</th>
+    % end
+    </tr>
+    % for r, row in enumerate(t.rows):
+    <tr{{!' class="%s"' % t.marks[r] if t.marks[r] else ''}}>
+      % for c, value in enumerate(row):
+      % kind = t.kind(r, c)
+      <td{{!' class="num"' if c and kind != 'text' else ''}}>{{shown(value, kind)}}{{' ⚠' if t.marks[r] == 'flagged' and c == len(row) - 1 else ''}}</td>
+      % end
+    </tr>
     % end
   </table>
+  </div>
+  % if t.hint:
+  <p class="hint">{{t.hint}}</p>
+  % end
 </section>
+% end
+% if operator_svgs:
 <section class="card wide">
-  <h2>Operators</h2>
-  <table class="rows" id="per-operator">
-    <tr><th>Operator</th><th class="num">Calls taken</th><th class="num">Rings missed</th><th class="num">Talk time</th><th class="num">Busy</th><th class="num">Present</th><th class="num">Occupancy</th><th></th></tr>
-    % for row in f['per_operator']:
-    <tr class="{{'flagged' if row['flagged'] else ''}}"><td>{{row['operator']}}</td><td class="num">{{row['calls_taken']}}</td>
-      <td class="num">{{row['rings_missed']}}</td><td class="num">{{duration(row['talk_s'])}}</td>
-      <td class="num">{{duration(row['busy_s'])}}</td><td class="num">{{duration(row['present_s'])}}</td>
-      <td class="num">{{pct(row['occupancy'])}}</td>
-      <td>{{'⚠ many missed rings' if row['flagged'] else ''}}</td></tr>
-    % end
-  </table>
-  <p class="hint">Busy is talk + hold + wrap-up. Present is from the first ring of the operator's handset to the end of their last wrap-up, each day: the call log does not record log-ins or pauses (docs/reports.md).</p>
+  <h2>Each operator's work <a class="csv" href="/reports.csv?table=operator-days&amp;{{period_query}}">CSV by day</a> <a class="csv" href="/reports.csv?table=operator-hours&amp;{{period_query}}">CSV by hour</a></h2>
+  <p class="hint">Calls each operator took, by the office's date and by its hour of the day ({{zone}}).</p>
+  <div class="operator-charts" id="operator-charts">
+  % for name, by_day, by_hour in operator_svgs:
+    <div class="operator-chart">{{!by_day}}</div>
+    <div class="operator-chart">{{!by_hour}}</div>
+  % end
+  </div>
 </section>
+% end
 </div>
 % end
