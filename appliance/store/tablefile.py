@@ -40,6 +40,16 @@ def _stamp(path: Path) -> tuple | None:
     return found.st_ino, found.st_mtime_ns, found.st_size
 
 
+
+def damaged_path(path: Path) -> Path:
+    """Where a damaged ``path`` is kept for a person to look at: ``NAME.damaged``, or
+    ``NAME.damaged.2`` and on when an earlier one is still there (none is overwritten)."""
+    aside, count = path.with_name(path.name + ".damaged"), 1
+    while aside.exists():
+        count += 1
+        aside = path.with_name(f"{path.name}.damaged.{count}")
+    return aside
+
 class TableFile:
     """Rows of one table, each passed through ``check_row`` (which returns the row as it is to be
     kept, or raises ValueError saying what is wrong). ``readonly`` (the shell commands) never
@@ -135,10 +145,7 @@ class TableFile:
         log.warning("%s", self.problem)
 
     def _set_aside(self) -> Path:
-        aside, count = self.path.with_name(self.path.name + ".damaged"), 1
-        while aside.exists():
-            count += 1
-            aside = self.path.with_name(f"{self.path.name}.damaged.{count}")
+        aside = damaged_path(self.path)
         try:
             os.replace(self.path, aside)
         except OSError as exc:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from appliance.errors import ApplianceError
 from appliance.store.settings import atomic_write
+from appliance.store.tablefile import damaged_path
 
 log = logging.getLogger("appliance.web")
 
@@ -176,10 +177,7 @@ class Throttle:
             self._set_aside(exc)
 
     def _set_aside(self, exc: Exception) -> None:
-        aside, count = self.path.with_name(self.path.name + ".damaged"), 1
-        while aside.exists():
-            count += 1
-            aside = self.path.with_name(f"{self.path.name}.damaged.{count}")
+        aside = damaged_path(self.path)
         try:
             os.replace(self.path, aside)
         except OSError:

@@ -10,10 +10,8 @@ import pytest
 from appliance.events import SettingsChanged
 from appliance.web import routes_sms
 from appliance.web.context import install_routes
-from tests.web.client import Client
 from tests.web.conftest import owner_of
 from tests.web.test_office import edited, fields
-from tests.web.test_security import concrete
 
 
 def with_sms(app):
@@ -94,18 +92,6 @@ def test_business_needs_a_sender_name(boss):
         "sms.sender_name": "", "sms.templates.callback_confirm.en": "{business}: at {time}."}))
     assert reply.status == 400
     assert "sms.sender_name is not set" in beside(reply.text, "sms.templates.callback_confirm.en")
-
-
-def test_every_route_needs_the_login_and_posts_the_token(web):
-    app = with_sms(web[0])
-    owner_of(app)
-    stranger = Client(app)
-    stranger.get("/login")
-    for method, rule, *_ in routes_sms.ROUTES:
-        path = concrete(rule)
-        reply = stranger.post(path, {}) if method == "POST" else stranger.get(path)
-        assert reply.status in (303, 401), (method, path, reply.status)
-    assert web[1].posted == []
 
 
 def test_a_refused_text_is_shown_as_typed(boss):
