@@ -89,3 +89,16 @@ def record(call_id: str, started_at: str, **fields) -> dict:
             "ring_s": 4.0, "talk_s": 120.0, "hold_s": 0.0, "wrapup_s": 10.0,
             "outcome": "answered", "hangup_by": "caller", "recording": None, "voicemail": None}
     return {**base, **fields}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, through Playwright (one per test module)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.web.test_browser import CHROMIUM, FLAGS
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                              args=FLAGS)
+        yield chromium
+        chromium.close()

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from appliance import daemon
 from appliance.clock import RealClock
@@ -75,15 +75,6 @@ def live(tmp_path_factory):
     appliance = LiveAppliance(tmp_path_factory.mktemp("live"))
     yield appliance
     appliance.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

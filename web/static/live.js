@@ -1,16 +1,24 @@
-// Keeps the dashboard live: fetches the server-rendered /live fragment every 2 seconds.
+// Keeps the dashboard live: fetches the server-rendered /live fragment every 2 seconds and
+// updates the page in place (refresh.js), so focus and scroll stay put; news goes to #said.
 // Without JavaScript the page refreshes itself every 10 seconds instead (meta refresh).
 (function () {
   "use strict";
   var box = document.getElementById("live");
-  if (!box) { return; }
+  if (!box || !window.ivrRefresh) { return; }
+  var heard = window.ivrRefresh.sayings(box);
+  function show(html) {
+    var fresh = document.createElement("div");
+    fresh.innerHTML = html;
+    window.ivrRefresh.morph(box, fresh);
+    heard = window.ivrRefresh.tell(box, heard);
+  }
   function refresh() {
     fetch(box.getAttribute("data-src"), {credentials: "same-origin", cache: "no-store"})
       .then(function (reply) {
         if (reply.status === 401) { window.location = "/login"; return null; }
         return reply.ok ? reply.text() : null;
       })
-      .then(function (html) { if (html !== null) { box.innerHTML = html; } })
+      .then(function (html) { if (html !== null) { show(html); } })
       .catch(function () { /* the appliance is restarting: try again next time */ })
       .finally(function () { window.setTimeout(refresh, 2000); });
   }

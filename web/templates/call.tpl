@@ -25,10 +25,10 @@
     <dt>Callback for</dt><dd><a href="/calls/{{call['parent_id']}}">the original call</a></dd>
     % end
   </dl>
-  <h3>Notes</h3>
+  <h3 id="notes-title">Notes</h3>
   <form method="post" action="/calls/{{call['id']}}/notes" class="stack" id="call-notes">
     <input type="hidden" name="csrf" value="{{csrf}}">
-    <textarea name="notes" id="notes" rows="3" maxlength="2000">{{call.get('notes') or ''}}</textarea>
+    <textarea name="notes" id="notes" aria-labelledby="notes-title" rows="3" maxlength="2000">{{call.get('notes') or ''}}</textarea>
     <div class="actions"><button id="save-notes">Save notes</button></div>
   </form>
   % for kind in ('recording', 'voicemail'):

@@ -18,6 +18,7 @@
 <div class="grid">
 <section class="card">
   <h2>Lines</h2>
+  <div class="scroll" tabindex="0" role="region" aria-label="Lines">
   <table class="rows" id="lines">
     <tr><th>Line</th><th>State</th><th>Caller</th><th>Network</th></tr>
     % for line in snap['lines']:
@@ -27,14 +28,16 @@
     % end
     % end
   </table>
+  </div>
 </section>
 <section class="card">
   <h2>Queue</h2>
   % waiting = [(name, m) for name, members in snap['queues'].items() for m in members]
   % if not waiting:
-  <p class="quiet">Nobody is waiting.</p>
+  <p class="quiet" data-say="Nobody waiting">Nobody is waiting.</p>
   % else:
-  <table class="rows" id="queue">
+  <div class="scroll" tabindex="0" role="region" aria-label="Queue">
+  <table class="rows" id="queue" data-say="{{len(waiting)}} waiting">
     <tr><th>#</th><th>Caller</th><th>Queue</th><th>Waited</th><th>Estimate</th></tr>
     % for name, m in waiting:
     <tr><td>{{m['position']}}</td><td>{{m['caller'] or 'withheld'}}{{' (callback)' if m['kind'] != 'caller' else ''}}</td><td>{{name}}</td>
@@ -42,26 +45,30 @@
       <td>{{'-' if m['estimate_s'] is None else '%d:%02d' % divmod(int(m['estimate_s']), 60)}}</td></tr>
     % end
   </table>
+  </div>
   % end
   <h3>Callbacks to make</h3>
   % if not snap['callbacks']:
   <p class="quiet">None pending.</p>
   % else:
+  <div class="scroll" tabindex="0" role="region" aria-label="Callbacks to make">
   <table class="rows" id="callbacks">
     <tr><th>Number</th><th>Queue</th><th>Tries</th><th>Next try</th></tr>
     % for cb in snap['callbacks']:
     <tr><td>{{cb['number']}}</td><td>{{cb['queue']}}</td><td>{{cb['attempts']}}</td><td>{{'dialling now' if cb['in_progress'] else (clock(cb['next_try_at']) if cb['next_try_at'] else 'when an operator is free')}}</td></tr>
     % end
   </table>
+  </div>
   % end
 </section>
 <section class="card wide">
   <h2>Operators</h2>
+  <div class="scroll">
   <table class="rows" id="operators">
-    <tr><th>Operator</th><th>Phone</th><th>State</th><th>Today</th><th></th></tr>
+    <tr><th>Operator</th><th>Phone</th><th>State</th><th>Today</th><th><span class="sr-only">Pause or unpause</span></th></tr>
     % for op in snap['operators']:
     <tr><td>{{op['name']}}</td><td>{{op['handset']}}</td>
-      <td><span class="pill {{op['state']}}">{{words.get(op['state'], op['state'])}}</span>
+      <td><span class="pill {{op['state']}}" data-say="{{op['name']}}: {{words.get(op['state'], op['state'])}}">{{words.get(op['state'], op['state'])}}</span>
         % if op['caller']:
         <small>{{op['caller']}}</small>
         % end
@@ -70,11 +77,12 @@
       <td>
         <form method="post" action="/operators/{{op['id']}}/{{'unpause' if op['state'] == 'paused' else 'pause'}}">
           <input type="hidden" name="csrf" value="{{csrf}}">
-          <button class="small">{{'Unpause' if op['state'] == 'paused' else 'Pause'}}</button>
+          <button class="small" aria-label="{{'Unpause' if op['state'] == 'paused' else 'Pause'}} {{op['name']}}">{{'Unpause' if op['state'] == 'paused' else 'Pause'}}</button>
         </form>
       </td></tr>
     % end
   </table>
+  </div>
 </section>
 % if notices:
 <section class="card wide">

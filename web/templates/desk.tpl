@@ -16,6 +16,7 @@
 % if handset is None:
 <p class="quiet">Choose the desk phone you answer. This browser remembers it.</p>
 % else:
+<p id="said" class="sr-only" aria-live="polite"></p>
 <div id="live" data-src="/operator/live?handset={{handset}}">
 % include('desk_live.tpl')
 </div>

@@ -6,7 +6,7 @@
 % end
 % if call:
 <section class="card caller" id="caller">
-  <p><span class="pill {{call['state']}}">{{words.get(call['state'], call['state'])}}</span></p>
+  <p><span class="pill {{call['state']}}" data-say="{{words.get(call['state'], call['state'])}}: {{who}}">{{words.get(call['state'], call['state'])}}</span></p>
   <h2 class="who" id="caller-name">{{who}}</h2>
   % if entry and entry['name'] and entry['company']:
   <p class="company" id="caller-company">{{entry['company']}}</p>
@@ -24,5 +24,5 @@
   % end
 </section>
 % elif operator is not None:
-<p class="quiet" id="no-call">No call on desk phone {{handset}} right now ({{operator['name']}}: {{operator['state']}}).</p>
+<p class="quiet" id="no-call" data-say="No call">No call on desk phone {{handset}} right now ({{operator['name']}}: {{operator['state']}}).</p>
 % end

@@ -44,6 +44,7 @@
 </main>
 <footer>IVR appliance {{version}}</footer>
 % if get('script'):
+<script src="/static/refresh.js" defer></script>
 <script src="/static/{{script}}" defer></script>
 % end
 </body>

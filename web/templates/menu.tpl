@@ -35,15 +35,16 @@
     % for i, (key, action, cid) in enumerate(rows):
     % f = '%s.opt.%d.' % (nid, i)
     % chosen = typed(f + 'do', choice_of(action) if action else '')
+    % row = '%s, %s' % (n['label'], 'option %d' % (i + 1) if i < len(rows) - 1 else 'new option')
     <tr>
-      <td><input name="{{f}}key" value="{{typed(f + 'key', key)}}" maxlength="1" size="2" class="key"{{!flag(f + 'key')}}>{{!why(f + 'key')}}</td>
-      <td><select name="{{f}}do"{{!flag(f + 'do')}}>
+      <td><input name="{{f}}key" value="{{typed(f + 'key', key)}}" maxlength="1" size="2" class="key"{{!flag(f + 'key')}} aria-label="{{row}}: key">{{!why(f + 'key')}}</td>
+      <td><label class="bare"><span class="sr-only">{{row}}: what it does</span><select name="{{f}}do"{{!flag(f + 'do')}}>
         % for value, label in choices:
         <option value="{{value}}" {{'selected' if value == chosen else ''}}>{{label}}</option>
         % end
-      </select>{{!why(f + 'do')}}
+      </select>{{!why(f + 'do')}}</label>
       <input type="hidden" name="{{f}}child" value="{{cid}}"></td>
-      <td><input name="{{f}}arg" value="{{typed(f + 'arg', action.get('prompt', '') if action else '')}}" placeholder="prompt name"{{!flag(f + 'arg')}}>{{!why(f + 'arg')}}</td>
+      <td><input name="{{f}}arg" value="{{typed(f + 'arg', action.get('prompt', '') if action else '')}}" placeholder="prompt name"{{!flag(f + 'arg')}} aria-label="{{row}}: prompt">{{!why(f + 'arg')}}</td>
     </tr>
     % end
   </table>

@@ -10,7 +10,7 @@
 <p class="quiet">{{total}} entr{{'y' if total == 1 else 'ies'}}{{' found' if search else ''}}{{', the first %d shown: find to narrow' % len(entries) if total > len(entries) else ''}}.</p>
 <div class="scroll card">
 <table class="rows" id="entries">
-  <tr><th>Name</th><th>Company</th><th>Number</th><th>Notes</th><th></th></tr>
+  <tr><th>Name</th><th>Company</th><th>Number</th><th>Notes</th><th><span class="sr-only">Change</span></th></tr>
   % for e in entries:
   % if editing == e['number']:
   % typed = form if form.get('name') is not None and error else e

@@ -33,7 +33,7 @@
 % t = tables[key]
 <section class="card report-table{{' wide' if wide else ''}}">
   <h2>{{t.title}} <a class="csv" href="/reports.csv?table={{key}}&amp;{{period_query}}" id="csv-{{key}}">CSV</a></h2>
-  <div class="scroll">
+  <div class="scroll" tabindex="0" role="region" aria-label="{{t.title}}">
   <table class="rows" id="{{ {'queues': 'per-queue', 'operators': 'per-operator'}.get(key, key) }}">
     <tr>
     % for index, (heading, kind) in enumerate(t.columns):

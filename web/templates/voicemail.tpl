@@ -16,8 +16,9 @@
 % if not messages:
 <p class="quiet" id="no-messages">No messages.</p>
 % else:
+<div class="scroll">
 <table class="rows vm" id="messages">
-  <tr><th>When</th><th>Caller</th><th>Queue</th><th>Message</th><th></th></tr>
+  <tr><th>When</th><th>Caller</th><th>Queue</th><th>Message</th><th><span class="sr-only">Done or delete</span></th></tr>
   % for m in messages:
   <tr class="{{'vm-done' if m['done'] else 'vm-new'}}" id="vm-{{m['id']}}">
     <td>{{m['when']}}<br><span class="pill {{'answered' if m['done'] else 'waiting'}}">{{'Done' if m['done'] else 'New'}}</span></td>
@@ -50,6 +51,7 @@
   </tr>
   % end
 </table>
+</div>
 % if pages > 1:
 <p class="pager">
   % if page > 1:
