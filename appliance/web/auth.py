@@ -16,6 +16,7 @@ Example::
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -238,14 +239,28 @@ class Auth:
     # -- the file -------------------------------------------------------------------------------
 
     def _load(self) -> dict:
+        """The password file; missing (first start) or damaged, a fresh one with a new setup
+        code. A damaged one is kept aside and said so in the log: the owner's password is lost
+        with it, and the technician must know why the page asks for a setup code again."""
+        problem = None
         try:
             state = json.loads(self.path.read_text("utf-8"))
-            if isinstance(state, dict) and "secret" in state:
+            if isinstance(state, dict) and isinstance(state.get("secret"), str):
                 return state
-        except (OSError, ValueError):
+            problem = "not a password file"
+        except FileNotFoundError:
             pass
+        except (OSError, ValueError) as exc:
+            problem = str(exc)[:80]
         state = {"secret": secrets.token_hex(32), "setup_code": _new_code(),
                  "salt": None, "hash": None}
+        if problem is not None:
+            aside = damaged_path(self.path)
+            with contextlib.suppress(OSError):
+                os.replace(self.path, aside)
+            log.error("%s was damaged (%s) and is kept as %s: the web page's password is lost; "
+                      "the page asks for the new setup code %s (docs/web.md, 'Forgotten "
+                      "password')", self.path.name, problem, aside.name, state["setup_code"])
         self._save(state)
         return state
 

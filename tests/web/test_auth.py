@@ -226,3 +226,14 @@ def test_the_throttle_file_stays_small(tmp_path, monkeypatch):
     assert len(kept) == Throttle.MAX_CLIENTS + 1                     # and the overall count
     throttle.missed("10.9.9.9", 1000.0 + Throttle.FORGET_S * 3)
     assert set(json.loads((tmp_path / THROTTLE_NAME).read_text())["misses"]) == {"10.9.9.9", "*"}
+
+
+def test_a_damaged_password_file_is_kept_aside_and_said_so(tmp_path, caplog):
+    auth = Auth(tmp_path)
+    auth.first_password(auth.setup_code(), "owner secret 1", "owner secret 1", "1.2.3.4", 0.0)
+    (tmp_path / "auth.json").write_text('{"secret": "ab", "hash": ')        # a damaged card
+    with caplog.at_level("ERROR"):
+        again = Auth(tmp_path)
+    assert again.needs_setup()
+    assert (tmp_path / "auth.json.damaged").read_text().startswith('{"secret"')
+    assert "auth.json was damaged" in caplog.text and again.setup_code() in caplog.text
