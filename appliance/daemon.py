@@ -28,7 +28,7 @@ from appliance import safejson
 from appliance.events import ShutdownRequested
 from appliance.loop import Loop, LoopStalled
 from appliance.store.calllog import CALLLOG_NAME, CallLog
-from appliance.store.settings import SettingsStore
+from appliance.store.settings import SettingsStore, sweep_temp_files
 
 LOG_FILE = "appliance.log"
 SETTLE_LIMIT_S = 30 * 86400          # a --fast run must settle within 30 simulated days
@@ -204,6 +204,7 @@ def cmd_run(args) -> int:
     _log_to(None, to_stderr=True)
     erase_if_asked(data_dir)                 # a factory reset asked for at the console
     _finish_restore(data_dir)
+    sweep_temp_files(data_dir)
     settings = SettingsStore(data_dir).load()
     calllog = CallLog(data_dir / CALLLOG_NAME)
     engine = Engine(settings, seed=random.randrange(2**31),

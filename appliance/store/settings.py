@@ -17,8 +17,10 @@ import contextlib
 import json
 import logging
 import os
+import re
 import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -97,6 +99,26 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+_LEFT_BY_WRITE = re.compile(r"^.+\.[A-Za-z0-9_]{8}\.tmp$")     # atomic_write's mkstemp names
+
+
+def sweep_temp_files(folder: Path, older_than_s: float = 60.0) -> int:
+    """Remove what ``atomic_write`` left behind when the power went (or the process was
+    killed) mid-write; at start, before anything writes. Returns how many."""
+    swept, now = 0, time.time()
+    for path in Path(folder).glob("*.tmp"):
+        try:
+            if _LEFT_BY_WRITE.match(path.name) and now - path.stat().st_mtime > older_than_s:
+                path.unlink()
+                swept += 1
+        except OSError:
+            continue
+    if swept:
+        log.warning("removed %d half-written file(s) left by an interrupted write in %s",
+                    swept, folder)
+    return swept
 
 
 def decode_tables(raw: bytes) -> dict:

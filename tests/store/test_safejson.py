@@ -71,3 +71,20 @@ def test_a_scenario_file_with_nan_says_so(tmp_path):
 
 def test_schema_numbers_stay_as_they_were():
     assert schema.validate(schema.defaults())["web"]["port"] == 8080
+
+
+def test_files_left_by_an_interrupted_write_are_swept_at_start(tmp_path):
+    import os
+    import time
+
+    from appliance.store.settings import sweep_temp_files
+    left = tmp_path / "settings.json.k3j_a9Zq.tmp"
+    fresh = tmp_path / "phonebook.json.Ab12cd34.tmp"
+    mine = tmp_path / "notes.tmp"                       # not a name atomic_write makes
+    for path in (left, fresh, mine):
+        path.write_text("half")
+    old = time.time() - 3600
+    os.utime(left, (old, old))
+    os.utime(mine, (old, old))
+    assert sweep_temp_files(tmp_path) == 1
+    assert not left.exists() and fresh.exists() and mine.exists()
