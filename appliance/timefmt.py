@@ -29,7 +29,9 @@ def iso(ts: float) -> str:
 
 @lru_cache(maxsize=512)
 def _second(seconds: int) -> str:
-    return (_EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.")
+    # not strftime: its %Y gives "1" for the year 1, which ``parse`` then refuses
+    d = _EPOCH + timedelta(seconds=seconds)
+    return f"{d.year:04d}-{d.month:02d}-{d.day:02d}T{d.hour:02d}:{d.minute:02d}:{d.second:02d}."
 
 
 def parse(text: str) -> float:

@@ -321,3 +321,11 @@ def test_looking_commands_read_around_a_damaged_settings_file_without_moving_it(
     assert main(["stats", "--data-dir", str(data)]) == 0
     assert (data / "settings.json").read_text() == "{torn"         # left for the daemon to see
     assert not (data / "settings.json.damaged").exists()
+
+
+@pytest.mark.parametrize("argv", [["calls", "--since", "0001-01-01", "--until", "0001-01-02"],
+                                  ["stats", "--since", "0001-01-01"],
+                                  ["calls", "--since", "9999-12-31"],
+                                  ["stats", "--since", "9999-12-31"]])
+def test_the_ends_of_the_calendar_are_periods_like_any_other(argv, tmp_path, capsys):
+    assert main([*argv, "--data-dir", str(tmp_path)]) == 0

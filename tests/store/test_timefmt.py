@@ -50,3 +50,9 @@ def test_canonical_text_round_trips_exactly(millis):
 @given(st.integers(min_value=0, max_value=4102444800000), st.integers(min_value=0, max_value=4102444800000))
 def test_canonical_text_sorts_in_time_order(a, b):
     assert (timefmt.iso(a / 1000) < timefmt.iso(b / 1000)) == (a < b)
+
+
+def test_the_first_and_last_years_write_and_read_back():
+    from appliance import timefmt
+    for text in ("0001-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"):
+        assert timefmt.iso(timefmt.parse(text)) == text
