@@ -24,15 +24,5 @@
     heard = window.ivrRefresh.tell(live, heard);
   }
 
-  function refresh() {
-    fetch(live.getAttribute("data-src"), {credentials: "same-origin", cache: "no-store"})
-      .then(function (reply) {
-        if (reply.status === 401) { window.location = "/login"; return null; }
-        return reply.ok ? reply.text() : null;
-      })
-      .then(function (html) { if (html !== null) { show(html); } })
-      .catch(function () { /* the appliance is restarting: try again next time */ })
-      .finally(function () { window.setTimeout(refresh, 2000); });
-  }
-  window.setTimeout(refresh, 2000);
+  window.ivrRefresh.poll(live, show);
 }());

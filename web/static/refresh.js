@@ -55,5 +55,21 @@ window.ivrRefresh = (function () {
     return now;
   }
 
-  return {morph: morph, sayings: sayings, tell: tell};
+  // Every 2 s: fetch the element's data-src fragment and hand its HTML to show(); a lost session
+  // goes to the login, a restarting appliance is simply asked again next time.
+  function poll(box, show) {
+    function refresh() {
+      fetch(box.getAttribute("data-src"), {credentials: "same-origin", cache: "no-store"})
+        .then(function (reply) {
+          if (reply.status === 401) { window.location = "/login"; return null; }
+          return reply.ok ? reply.text() : null;
+        })
+        .then(function (html) { if (html !== null) { show(html); } })
+        .catch(function () { /* the appliance is restarting: try again next time */ })
+        .finally(function () { window.setTimeout(refresh, 2000); });
+    }
+    window.setTimeout(refresh, 2000);
+  }
+
+  return {morph: morph, sayings: sayings, tell: tell, poll: poll};
 }());
