@@ -14,10 +14,11 @@
 # bridge sound cards stable names (/dev/ivr-line0, /dev/ivr-line0-audio, ALSA card ivrbridge0)
 # and keeping ModemManager off them; ModemManager masked; config.txt: the UART on and the
 # hardware watchdog; the UART's login console off (the technician console uses it); systemd's
-# hardware watchdog; the service unit. docs/install.md walks through it.
+# hardware watchdog; a polkit rule letting user ivr reboot (the console's 'reboot'); the service
+# unit. docs/install.md walks through it.
 set -euo pipefail
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
 
 dry=0 uninstall=0 purge=0 root=""
 while [ $# -gt 0 ]; do
@@ -42,6 +43,7 @@ libexec=/usr/local/lib/ivr-appliance
 unit=/etc/systemd/system/ivr-appliance.service
 rules=/etc/udev/rules.d/99-ivr-appliance.rules
 watchdog_conf=/etc/systemd/system.conf.d/ivr-appliance-watchdog.conf
+polkit_rule=/etc/polkit-1/rules.d/50-ivr-appliance.rules
 config_txt=/boot/firmware/config.txt             # bookworm; older images: /boot/config.txt
 cmdline_txt=/boot/firmware/cmdline.txt
 [ -e "$root$config_txt" ] || [ ! -e "$root/boot/config.txt" ] || { config_txt=/boot/config.txt; cmdline_txt=/boot/cmdline.txt; }
@@ -85,6 +87,22 @@ clear_block() {
   mv "$file.ivr-new" "$file"
 }
 
+# The console's 'reboot' runs 'systemctl reboot' as user ivr, which (NoNewPrivileges) asks
+# logind; polkit >= 0.106 (bookworm: polkitd 122) reads JavaScript rules like this one.
+polkit_rule_text() {
+  cat <<'RULE'
+// Installed by ivr-appliance's boot/install.sh: the technician console's 'reboot now' may
+// restart the box. Only user ivr (the appliance's service), only a reboot.
+polkit.addRule(function(action, subject) {
+    if ((action.id == "org.freedesktop.login1.reboot" ||
+         action.id == "org.freedesktop.login1.reboot-multiple-sessions") &&
+        subject.user == "ivr") {
+        return polkit.Result.YES;
+    }
+});
+RULE
+}
+
 if [ -z "$root" ] && [ "$dry" -eq 0 ] && [ "$(id -u)" -ne 0 ]; then
   echo "install.sh: run as root (sudo boot/install.sh), or try --dry-run" >&2; exit 1
 fi
@@ -95,6 +113,7 @@ if [ "$uninstall" -eq 1 ]; then
   remove "$rules"
   remove "$libexec"
   remove "$watchdog_conf"
+  remove "$polkit_rule"
   remove "$prefix"
   clear_block "$config_txt"
   system systemctl daemon-reload
@@ -125,7 +144,7 @@ esac
 say "packages"
 system apt-get update -qq
 system env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv \
-  python3-dev gcc portaudio19-dev
+  python3-dev gcc portaudio19-dev polkitd
 
 say "user ivr and the data folder $data"
 if ! id ivr >/dev/null 2>&1; then system useradd --system --home-dir "$data" --shell /usr/sbin/nologin ivr; fi
@@ -166,6 +185,17 @@ else
   install -d "$root$(dirname "$watchdog_conf")"
   printf '[Manager]\nRuntimeWatchdogSec=15s\nRebootWatchdogSec=2min\n' > "$root$watchdog_conf"
 fi
+say "user ivr may reboot the box (polkit rule $polkit_rule)"
+if [ "$dry" -eq 1 ]; then
+  echo "would write: $polkit_rule (mode 0644):"
+  polkit_rule_text | sed 's/^/    /'
+else
+  [ -d "$root$(dirname "$polkit_rule")" ] || install -d -m 0755 "$root$(dirname "$polkit_rule")"
+  polkit_rule_text > "$root$polkit_rule.ivr-new"
+  chmod 0644 "$root$polkit_rule.ivr-new"
+  mv "$root$polkit_rule.ivr-new" "$root$polkit_rule"     # polkitd reloads rules by itself
+fi
+
 put 0644 "$src/boot/ivr-appliance.service" "$unit"
 system systemctl daemon-reload
 system systemctl enable ivr-appliance.service

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from appliance.console.serial_link import SerialPort
 from appliance.console.server import SOCKET_NAME
-from appliance.console.session import LineEditor
+from appliance.console import session as sessions
+from appliance.console.session import LOCKED_OUT, PIN_PROMPT, LineEditor
 from appliance.errors import ApplianceError
 from appliance.store.settings import SettingsStore
 
@@ -89,17 +90,31 @@ def _send_typed(stdin: int, sock: socket.socket) -> bool:
 
 def relay_serial(sock: socket.socket, port: SerialPort) -> bool:
     """One session between the serial port and the appliance; True when the appliance ended it
-    (the technician typed quit), False if the port was stopped."""
+    (the technician typed quit, or missed the PIN: then after ``LOCKOUT_S``, as the appliance's
+    own serial console does), False if the port was stopped."""
     editor = LineEditor(port.write)
+    said = b""
     with sock:
         while True:
             ready, _, _ = select.select([port.fd, sock], [], [], 0.5)
             if port.closed.is_set():
                 return False
-            if sock in ready and not _copy_answer(sock, _crlf(port), lambda: None):
-                return True
+            if sock in ready:
+                data = sock.recv(4096)
+                if not data:
+                    return _after(said, port)
+                said = (said + data)[-200:]
+                editor.hidden = said.endswith(PIN_PROMPT.encode())    # a PIN is not echoed
+                _crlf(port)(data)
             if port.fd in ready:
                 _send_lines(editor.feed(os.read(port.fd, 4096)), sock)
+
+
+def _after(said: bytes, port: SerialPort) -> bool:
+    """The appliance ended the session: after a PIN lockout, wait before the next one."""
+    if LOCKED_OUT.encode() in said and not port.closed.wait(sessions.LOCKOUT_S):
+        port.discard_input()
+    return True
 
 
 def _crlf(port: SerialPort):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from appliance.console.commands import build_table
 from appliance.console.context import Context
@@ -45,17 +45,31 @@ def start(loop, data_dir: Path, settings: dict, lines: list, handsets: Any) -> R
 
     A console that cannot start is logged, never fatal: the phones matter more."""
     sim_lines, sim_bank = simulated(settings, lines, handsets)
-    table = build_table(Context(loop, Path(data_dir), sim_lines, sim_bank, handsets=handsets))
-    running = Running(_socket(table, Path(data_dir) / SOCKET_NAME), None)
+    ctx = Context(loop, Path(data_dir), sim_lines, sim_bank, handsets=handsets)
+    table = build_table(ctx)
+    pin = console_pin(ctx, settings["console"].get("pin"))
+    running = Running(_socket(table, Path(data_dir) / SOCKET_NAME, pin), None)
     port = settings["console"]["port"]
     if port is not None:
-        running.serial = SerialConsole(table, port, settings["console"]["baud"])
+        running.serial = SerialConsole(table, port, settings["console"]["baud"], pin)
         running.serial.start()
     return running
 
 
-def _socket(table, path: Path) -> ConsoleServer | None:
-    server = ConsoleServer(table, path)
+def console_pin(ctx: Context, at_start: str | None) -> Callable[[], str | None]:
+    """The PIN as saved when a session starts (``config set console.pin`` holds from the next
+    session); if the settings cannot be read then, the PIN the daemon started with, never none."""
+    def current() -> str | None:
+        try:
+            return ctx.store.load()["console"]["pin"]
+        except (ApplianceError, OSError, KeyError):
+            log.error("console: the settings could not be read; using the PIN set at start")
+            return at_start
+    return current
+
+
+def _socket(table, path: Path, pin) -> ConsoleServer | None:
+    server = ConsoleServer(table, path, pin)
     try:
         server.start()
     except (ApplianceError, OSError) as exc:

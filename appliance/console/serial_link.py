@@ -79,6 +79,13 @@ class SerialPort:
         except (serial.SerialException, OSError):
             self.closed.set()
 
+    def discard_input(self) -> None:
+        """Drop what was typed but not read yet (guesses sent during a PIN lockout)."""
+        try:
+            self.port.reset_input_buffer()
+        except (serial.SerialException, OSError):
+            self.closed.set()
+
     def stop(self) -> None:
         """Make the reading thread let go of the port. Any thread."""
         self.closed.set()

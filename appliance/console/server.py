@@ -16,8 +16,10 @@ import logging
 import socket
 import threading
 from pathlib import Path
+from typing import Callable
 
 from appliance.console.serial_link import SerialPort
+from appliance.console import session as sessions
 from appliance.console.session import Session
 from appliance.console.table import CommandTable
 from appliance.errors import ApplianceError
@@ -70,8 +72,9 @@ class ConsoleServer:
     """Accepts console connections on a Unix socket; one Session thread each, at most
     ``MAX_SESSIONS`` at a time (one more is told so and closed)."""
 
-    def __init__(self, table: CommandTable, path: Path) -> None:
-        self.table, self.path = table, Path(path)
+    def __init__(self, table: CommandTable, path: Path,
+                 pin: Callable[[], str | None] | None = None) -> None:
+        self.table, self.path, self.pin = table, Path(path), pin
         self.listener: socket.socket | None = None
         self.connections: set[socket.socket] = set()
         self.lock = threading.Lock()
@@ -109,7 +112,7 @@ class ConsoleServer:
 
     def _serve(self, conn: socket.socket) -> None:
         try:
-            Session(self.table, SocketStream(conn)).run()
+            Session(self.table, SocketStream(conn), pin=self.pin).run()
         finally:
             with self.lock:
                 self.connections.discard(conn)
@@ -131,10 +134,13 @@ class ConsoleServer:
 
 
 class SerialConsole:
-    """Serves sessions one after another on a serial port, reopening it if it goes away."""
+    """Serves sessions one after another on a serial port, reopening it if it goes away. After
+    three wrong PINs the port says nothing for ``LOCKOUT_S`` (what is typed meanwhile is
+    dropped), so guessing a PIN by cable takes days, not minutes."""
 
-    def __init__(self, table: CommandTable, device: str, baud: int) -> None:
-        self.table, self.device, self.baud = table, device, baud
+    def __init__(self, table: CommandTable, device: str, baud: int,
+                 pin: Callable[[], str | None] | None = None) -> None:
+        self.table, self.device, self.baud, self.pin = table, device, baud, pin
         self.stopping = threading.Event()
         self.port: SerialPort | None = None
         self.thread: threading.Thread | None = None
@@ -163,10 +169,20 @@ class SerialConsole:
         self.port = SerialPort.open(self.device, self.baud)
         self.problem = None
         try:
-            while Session(self.table, self.port, serial=True).run():
-                pass                            # quit: a fresh session for the next technician
+            while self._session():
+                pass                            # a fresh session for the next technician
         finally:
             self.port.close()
+
+    def _session(self) -> bool:
+        """One session; True if the port should get another one (quit, or a lockout served)."""
+        session = Session(self.table, self.port, serial=True, pin=self.pin)
+        if session.run():
+            return True
+        if not session.locked_out or self.stopping.wait(sessions.LOCKOUT_S):
+            return False
+        self.port.discard_input()
+        return not self.port.closed.is_set()
 
     def stop(self) -> None:
         """End the session on the port and let go of the device."""

@@ -1,10 +1,13 @@
 """The technician's checks: ``test handset N`` here (it uses the service bus), ``test line N``
 and ``test dtmf N`` in line_checks.py.
 
-The handset is joined to the service bus (crosspoint row Y4), hears a one-second tone, then for
-eight seconds hears back what is said into it a second later; the verdict says whether its
-microphone was heard. Run it with the handset lifted (and nobody calling it): it proves the
-crosspoint, the line card's earpiece and microphone paths and the service bus card in one go.
+A handset on hook first rings for two seconds, and the technician lifts it (during the ring or
+within four seconds after): that proves the ringer, the ring bit and the hook sense. A handset
+nobody lifts ends the test there (an echo test of a handset on hook would prove nothing). The
+lifted handset is joined to the service bus (crosspoint row Y4), hears a one-second tone, then
+for eight seconds hears back what is said into it a second later; the verdict lists each step
+and says whether its microphone was heard: the crosspoint, the line card's earpiece and
+microphone paths and the service bus card in one go. A handset already lifted is not rung.
 """
 from __future__ import annotations
 
@@ -13,9 +16,12 @@ import concurrent.futures
 from appliance.console import line_checks
 from appliance.console.context import Context
 from appliance.console.table import ConsoleError, count_arg, expect
+from appliance.handsets.gpio import TEST_LIFT_WAIT_S, TEST_RING_S
 
 ECHO_S = 8.0
 EXTRA_WAIT_S = 10.0
+TONE_S = 1.0
+WAIT_S = TEST_RING_S + TEST_LIFT_WAIT_S + TONE_S + ECHO_S + EXTRA_WAIT_S
 
 
 def cmd_test(ctx: Context, args: list[str]) -> str:
@@ -35,14 +41,14 @@ def cmd_test(ctx: Context, args: list[str]) -> str:
     verdict: concurrent.futures.Future = concurrent.futures.Future()
     ctx.on_loop(lambda: bank.test_handset(handset, verdict.set_result, ECHO_S))
     try:
-        return verdict.result(ECHO_S + EXTRA_WAIT_S)
+        return verdict.result(WAIT_S)
     except concurrent.futures.TimeoutError:
         raise ConsoleError(f"handset {handset}: the test did not finish within "
-                           f"{ECHO_S + EXTRA_WAIT_S:.0f} s; see 'notices'") from None
+                           f"{WAIT_S:.0f} s; see 'notices'") from None
 
 
 COMMANDS = [
-    ("test", cmd_test, "handset N: lift it, hear a tone and your echo (8 s); line N: can it take "
-     "calls?; dtmf N: the keys heard on line N for 20 s",
+    ("test", cmd_test, "handset N: it rings 2 s, lift it, hear a tone and your echo (8 s); line "
+     "N: can it take calls?; dtmf N: the keys heard on line N for 20 s",
      "test handset N | test line N | test dtmf N [SECONDS]"),
 ]

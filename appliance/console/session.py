@@ -5,12 +5,17 @@ The stream is anything with ``read(n) -> bytes`` (``b""`` when it is closed) and
 what the technician types and ends lines with CR LF, as terminal programs (screen, minicom,
 PuTTY) expect; over the control socket the technician's own terminal does that.
 
+With a console PIN (settings ``console.pin``) the session first asks ``PIN: `` and answers
+nothing else until it is given; the PIN is not echoed, and three wrong tries end the session
+(the serial console then waits ``LOCKOUT_S`` before it asks again: see server.py).
+
 Example::
 
     Session(table, SocketStream(conn)).run()      # returns when the peer leaves or types quit
 """
 from __future__ import annotations
 
+import hmac
 import logging
 from typing import Callable, Protocol
 
@@ -21,6 +26,10 @@ log = logging.getLogger("appliance.console")
 PROMPT = "> "
 MAX_LINE = 1000                      # longer input is cut: no typing can eat the Pi's memory
 BANNER = "IVR appliance technician console. Type 'help' for the commands, 'quit' to leave."
+PIN_PROMPT = "PIN: "
+PIN_TRIES = 3
+LOCKOUT_S = 10.0                     # serial port: no new PIN prompt for this long after 3 misses
+LOCKED_OUT = "wrong PIN three times: session ended"
 _ENTER, _NEWLINE, _CTRL_C = 0x0D, 0x0A, 0x03
 _ERASE = (0x08, 0x7F)
 
@@ -33,9 +42,11 @@ class Stream(Protocol):
 
 class LineEditor:
     """Bytes in, typed lines out. CR, LF or CR LF end a line; backspace and DEL erase; Ctrl-C
-    abandons the line; other control bytes are ignored. ``echo`` (if given) gets what to show."""
+    abandons the line; other control bytes are ignored. ``echo`` (if given) gets what to show;
+    while ``hidden`` (a PIN being typed) it gets only the line ends."""
 
     def __init__(self, echo: Callable[[bytes], None] | None = None) -> None:
+        self.hidden = False
         self._buffer = bytearray()
         self._echo = echo or (lambda data: None)
         self._after_cr = False
@@ -54,7 +65,8 @@ class LineEditor:
             return self._erase()
         if byte >= 0x20 and len(self._buffer) < MAX_LINE:
             self._buffer.append(byte)
-            self._echo(bytes([byte]))
+            if not self.hidden:
+                self._echo(bytes([byte]))
         return None
 
     def _finish(self, abandoned: bool) -> str:
@@ -67,23 +79,35 @@ class LineEditor:
         if self._buffer:
             while self._buffer and self._buffer.pop() & 0xC0 == 0x80:
                 pass                                     # a whole UTF-8 character goes
-            self._echo(b"\b \b")
+            if not self.hidden:
+                self._echo(b"\b \b")
 
 
 class Session:
-    """Reads lines from ``stream``, answers each from ``table``, until the peer leaves or quits."""
+    """Reads lines from ``stream``, answers each from ``table``, until the peer leaves or quits.
 
-    def __init__(self, table: CommandTable, stream: Stream, serial: bool = False) -> None:
+    ``pin`` gives the console PIN (or None) when a session starts, so a changed setting holds
+    from the next session on."""
+
+    def __init__(self, table: CommandTable, stream: Stream, serial: bool = False,
+                 pin: Callable[[], str | None] | None = None) -> None:
         self.table, self.stream, self.serial = table, stream, serial
         self.editor = LineEditor(stream.write if serial else None)
+        self.pin = pin
         self.quit = False
+        self.locked_out = False
+        self._expected: str | None = None       # the PIN still to be given
+        self._misses = 0
 
     def run(self) -> bool:
         """Serve the session to its end: True if the technician typed quit, False if the stream
-        closed or failed (the peer is gone)."""
-        self.quit = False
+        closed or failed (the peer is gone) or the PIN was missed three times (``locked_out``)."""
+        self.quit = self.locked_out = False
+        self._misses = 0
         try:
-            self._say(BANNER + "\n" + PROMPT)
+            self._expected = self.pin() if self.pin is not None else None
+            self.editor.hidden = self._expected is not None
+            self._say(BANNER + "\n" + (PIN_PROMPT if self.editor.hidden else PROMPT))
             while self._serve(self.stream.read(4096)):
                 pass
         except OSError as exc:
@@ -96,6 +120,8 @@ class Session:
         return all(self._answer(line) for line in self.editor.feed(data))
 
     def _answer(self, line: str) -> bool:
+        if self._expected is not None:
+            return self._check_pin(line)
         try:
             text = self.table.run(line)
         except SessionEnd:
@@ -107,6 +133,26 @@ class Session:
             text = "error: the command failed inside the appliance (details in the log)"
         self._say((text + "\n" if text else "") + PROMPT)
         return True
+
+    def _check_pin(self, line: str) -> bool:
+        """One PIN try: the prompt on a right one; after three wrong ones the session ends. Enter
+        alone (how a technician wakes a serial line) only asks again."""
+        if not line.strip():
+            self._say(PIN_PROMPT)
+            return True
+        if hmac.compare_digest(line.strip().encode(), self._expected.encode()):
+            self._expected, self.editor.hidden = None, False
+            self._say(PROMPT)
+            return True
+        self._misses += 1
+        if self._misses < PIN_TRIES:
+            self._say("wrong PIN\n" + PIN_PROMPT)
+            return True
+        log.warning("console: a wrong PIN was typed %d times; session ended", PIN_TRIES)
+        self.locked_out = True
+        wait = f"; the console answers again in {LOCKOUT_S:.0f} s" if self.serial else ""
+        self._say(LOCKED_OUT + wait + "\n")
+        return False
 
     def _say(self, text: str) -> None:
         if self.serial:

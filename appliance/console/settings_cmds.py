@@ -21,6 +21,7 @@ from appliance.events import SettingsChanged
 from appliance.store import audit, schema
 
 USAGE = "config get KEY | config set KEY VALUE | config import FILE | config show [PREFIX]"
+SET = "(set)"
 _PART = re.compile(r"[^.\[\]]+|\[(\d+)\]")
 
 
@@ -58,8 +59,22 @@ def cmd_config(ctx: Context, args: list[str]) -> str:
 
 def config_get(ctx: Context, args: list[str]) -> str:
     text = expect(args, "config get KEY", 1)[0]
-    value = lookup(ctx.store.load(), parse_path(text), text)
-    return f"{text} = {json.dumps(value, ensure_ascii=False)}"
+    return f"{text} = {_value(lookup(hide_secrets(ctx.store.load()), parse_path(text), text))}"
+
+
+def _value(value: Any) -> str:
+    return SET if value == SET else json.dumps(value, ensure_ascii=False)
+
+
+def hide_secrets(doc: Any) -> Any:
+    """``doc`` with every PIN or password that is set shown as ``(set)``: a console answer may be
+    read over a shoulder or pasted into a ticket."""
+    if isinstance(doc, list):
+        return [hide_secrets(item) for item in doc]
+    if not isinstance(doc, dict):
+        return doc
+    return {key: SET if key in audit.SECRET_KEYS and value is not None else hide_secrets(value)
+            for key, value in doc.items()}
 
 
 def config_set(ctx: Context, args: list[str]) -> str:
@@ -73,7 +88,7 @@ def config_set(ctx: Context, args: list[str]) -> str:
         raise ConsoleError(f"{exc}; nothing was changed") from None
     audit.record(ctx.data_dir, "console", current, saved, f"console: config set {text}")
     ctx.loop.post(SettingsChanged(saved))
-    done = f"{text} = {json.dumps(lookup(saved, path, text), ensure_ascii=False)} (in effect now)"
+    done = f"{text} = {_value(lookup(hide_secrets(saved), path, text))} (in effect now)"
     return "\n".join([done, *(f"warning: {w}" for w in schema.warnings(saved))])
 
 

@@ -1,5 +1,5 @@
 """The technician's box-level commands: ``net``, ``log level``, ``tail``, ``password reset``,
-``factory-reset``.
+``factory-reset``, ``reboot``.
 
 ``net`` answers "where is the owner's page?": every address of the box and the web page's URL on
 each. ``log level`` turns the daemon's log up or down without a restart (``debug`` to watch a
@@ -7,6 +7,9 @@ modem's every line, then back to ``info``). ``factory-reset`` asks twice, the se
 code it shows, then restarts the daemon, which erases its data folder before opening anything in
 it: settings, call log, prompts, phone book, recordings and the web password all go; the firmware
 stays. (Erasing at start, not here: nothing is deleted under a file the daemon has open.)
+``reboot now`` restarts the whole box through ``systemctl reboot``: the daemon runs as user
+``ivr`` with NoNewPrivileges, so it asks logind, and the polkit rule boot/install.sh installs
+(``POLKIT_RULE``) is what lets user ivr reboot.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from pathlib import Path
 from appliance.console.context import Context
 from appliance.console.table import ConsoleError, expect
 
+POLKIT_RULE = "/etc/polkit-1/rules.d/50-ivr-appliance.rules"
 RESET_MARK = "FACTORY-RESET"        # in the data folder: erase it at the next start
 LEVELS = ("debug", "info", "warning", "error")
 
@@ -156,6 +160,26 @@ def cmd_factory_reset(ctx: Context, args: list[str]) -> str:
     raise ConsoleError("usage: factory-reset [erase [CODE]]")
 
 
+def cmd_reboot(ctx: Context, args: list[str]) -> str:
+    """Two steps, as a typo must not cut the lines: what it does; then ``reboot now``."""
+    if not args:
+        return ("reboot restarts the whole box: every call in progress is cut and the phones are "
+                "out of service for about a minute. To go on, type: reboot now")
+    if args != ["now"]:
+        raise ConsoleError("usage: reboot [now]")
+    log.warning("reboot requested from the console")
+    try:
+        done = subprocess.run(["systemctl", "reboot"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise ConsoleError(f"the reboot could not be asked for: {exc}") from None
+    if done.returncode != 0:
+        why = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+        log.error("the console's reboot was refused: %s", why)
+        raise ConsoleError(f"the reboot was refused: {why} (user ivr may reboot only with the "
+                           f"polkit rule {POLKIT_RULE}: run boot/install.sh again)")
+    return "Rebooting now: the box is back in about a minute."
+
+
 def erase_if_asked(data_dir: Path) -> bool:
     """At start, before anything in ``data_dir`` is opened: carry out a factory reset that was
     asked for. True if the folder was erased."""
@@ -180,4 +204,5 @@ COMMANDS = [
      "password reset"),
     ("factory-reset", cmd_factory_reset, "erase all data, keep the firmware (asks twice)",
      "factory-reset [erase [CODE]]"),
+    ("reboot", cmd_reboot, "restart the whole box (asks first: reboot now)", "reboot [now]"),
 ]

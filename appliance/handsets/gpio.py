@@ -23,7 +23,8 @@ Example::
 With a service bus (``handsets.service_audio``; ``service_bus.ServiceBus``), a Bridge that
 carries a whisper first joins the handset to row Y4 and says it there; only when it is said
 does the handset move to the line's row (an Unbridge meanwhile cancels that). ``test_handset``
-is the technician's check: a tone, then an echo of what the operator says.
+is the technician's check: a handset on hook first rings for ``TEST_RING_S`` (the same ring bits
+and ring trip as a call's), then a lifted one hears a tone, then an echo of what is said into it.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ from appliance.errors import DriverError
 from appliance.events import HandsetOffHook, OperatorKey
 from appliance.handsets.base import HandsetBank, Post
 from appliance.handsets.caller_display import CallerDisplay
-from appliance.handsets.hook import HookFilter
+from appliance.handsets.hook import DEBOUNCE_S, HookFilter
 from appliance.handsets.shiftchain import (CHAIN_BITS, Crosspoint, address_bits, crosspoint,
                                            off_hook_from_bits, ring_bit_on, ring_sequence,
                                            service_crosspoint)
@@ -41,6 +42,9 @@ from appliance.store.schema import DEFAULT_PINS
 POLL_S = 0.01
 HOOK_INPUT = "hook_data"
 RING_OE = "ring_oe"          # 74HC595 output enable, active low, pulled up on the board
+TEST_RING_S = 2.0            # the handset test's ring: one US burst, one UK double ring
+TEST_LIFT_WAIT_S = 4.0       # after it: time to reach the phone before "nobody lifted it"
+TEST_SETTLE_S = DEBOUNCE_S + 0.1     # a lift just before the test is reported by then
 PI5_HINT = ("on a Raspberry Pi 5 use the rpi-lgpio shim: sudo apt remove python3-rpi.gpio; "
             "pip install rpi-lgpio")
 
@@ -78,6 +82,7 @@ class GpioHandsetBank(HandsetBank):
         self._gpio, self._clock, self._scheduler = gpio, clock, scheduler
         self._hooks = HookFilter(self.count)
         self._ringing: dict[int, float] = {}      # handset -> when its cadence began
+        self._test_rings: dict[int, float] = {}   # rung by test_handset, not for a call
         self._latched: list[int] | None = None
         self._post: Post | None = None
         self._timer = None
@@ -107,6 +112,7 @@ class GpioHandsetBank(HandsetBank):
         if self._timer is not None:
             self._timer.cancel()
         self._ringing.clear()
+        self._test_rings.clear()
         self._whispering.clear()
         self.display.close()
         if self.service is not None:
@@ -129,6 +135,7 @@ class GpioHandsetBank(HandsetBank):
     # -- commands ----------------------------------------------------------------------------------
 
     def _ring(self, command: c.RingHandset) -> None:
+        self._test_rings.pop(command.handset, None)       # a call's ring outlasts a test's
         if command.handset in self._hooks.reported or command.handset in self._ringing:
             return                               # never ring a lifted handset; keep the cadence
         self._check_handset(command.handset)
@@ -205,21 +212,74 @@ class GpioHandsetBank(HandsetBank):
 
     # -- the technician's handset test ------------------------------------------------------------
 
-    def test_handset(self, handset: int, report, seconds: float = 8.0) -> None:
-        """Join ``handset`` to the service bus, play a tone, then echo what is said into it for
-        ``seconds``; ``report(text)`` gets the verdict on the loop thread."""
+    def test_handset(self, handset: int, report, seconds: float = 8.0,
+                     ring_s: float = TEST_RING_S, lift_wait_s: float = TEST_LIFT_WAIT_S) -> None:
+        """On hook, ``handset`` first rings ``ring_s`` and has ``lift_wait_s`` more to be lifted
+        (no lift: the verdict says so and there is no echo, which would prove nothing). Lifted,
+        it joins the service bus, hears a tone, then what is said into it for ``seconds``.
+        ``report(text)`` gets the verdict, step by step, on the loop thread."""
         if not 1 <= handset <= self.count:
             report(f"handset {handset} is not fitted (handsets.count is {self.count})")
             return
         if self.service is None:
             report(f"handset {handset}: no service bus card (handsets.service_audio) to test with")
             return
+        self._scheduler.call_later(TEST_SETTLE_S, lambda: self._begin_test(
+            handset, report, seconds, ring_s, lift_wait_s))
+
+    def _begin_test(self, handset: int, report, seconds: float, ring_s: float,
+                    lift_wait_s: float) -> None:
+        """Once a handset lifted just before the test is debounced: ring it only if it is down."""
+        if self._closed:
+            return
+        if handset in self._hooks.reported:
+            self._tone_and_echo(handset, report, seconds, [])
+        elif handset in self._ringing:
+            report(f"handset {handset} is ringing for a call: test it once it is free")
+        else:
+            self._test_ring(handset, report, seconds, ring_s, lift_wait_s)
+
+    def _test_ring(self, handset: int, report, seconds: float, ring_s: float,
+                   lift_wait_s: float) -> None:
+        """Ring by the bank's own ring bits; a lift stops it (ring trip, in ``_tick``)."""
+        began = self._clock.now()
+        self._ringing[handset] = self._test_rings[handset] = began
+        self._refresh_ring(began)
+        ended = False                                   # the test's ring is over (stopped by us)
+
+        def watch() -> None:                            # loop thread, every 50 ms
+            nonlocal ended
+            if self._closed:
+                return
+            now, lifted = self._clock.now(), handset in self._hooks.reported
+            if not ended and self._test_rings.get(handset) != began:
+                report(f"handset {handset}: a call rang it during the test; test it once it is "
+                       "free")                          # the call's ring and answer go on
+                return
+            if not ended and (lifted or now - began >= ring_s):
+                ended = True
+                del self._test_rings[handset]
+                if self._ringing.pop(handset, None) is not None:
+                    self._refresh_ring(now)
+            if lifted:
+                steps = ["rang: yes", f"lifted: yes, after {now - began:.1f} s"]
+                self._tone_and_echo(handset, report, seconds, steps)
+            elif now - began >= ring_s + lift_wait_s:
+                report(f"handset {handset}: rang {ring_s:g} s, nobody lifted it: check the ringer "
+                       "and the line card")
+            else:
+                self._scheduler.call_later(max(self.poll_s, 0.05), watch)
+
+        self._scheduler.call_later(max(self.poll_s, 0.05), watch)
+
+    def _tone_and_echo(self, handset: int, report, seconds: float, steps: list[str]) -> None:
+        """Join the lifted ``handset`` to the service bus: a tone, then the echo test."""
         xp = service_crosspoint(handset)
         self._switch(xp, close=True)
 
         def finished(result: dict) -> None:             # loop thread
             self._switch(xp, close=False)
-            report(handset_verdict(handset, result))
+            report(handset_verdict(handset, result, steps))
 
         def echoed(result: dict) -> None:               # the service bus's thread
             self._scheduler.call_soon(lambda: finished(result))
@@ -312,15 +372,16 @@ class GpioHandsetBank(HandsetBank):
         self._gpio.output(self.pins[signal], 0)
 
 
-def handset_verdict(handset: int, result: dict) -> str:
-    """The handset test's result in a technician's words."""
+def handset_verdict(handset: int, result: dict, steps: list[str] | tuple = ()) -> str:
+    """The handset test's result in a technician's words, after the ``steps`` before it (the
+    ring, the lift) when there were any."""
+    head = f"handset {handset}: " + "".join(f"{step}; " for step in steps)
     if result.get("error"):
-        return f"handset {handset}: FAILED: {result['error']}"
+        return f"{head}FAILED: {result['error']}"
     if result.get("ok"):
-        return (f"handset {handset}: OK: tone played, voice heard at {result['heard_dbfs']} dBFS "
-                "and echoed back")
-    return (f"handset {handset}: tone played, but nothing was heard from its microphone: check "
-            "the handset cord and its line card's VX wiring (docs/troubleshooting.md)")
+        return f"{head}OK: tone played, voice heard at {result['heard_dbfs']} dBFS and echoed back"
+    return (f"{head}tone played, but nothing was heard from its microphone: check the handset "
+            "cord and its line card's VX wiring (docs/troubleshooting.md)")
 
 
 def open_bank(gpio, settings: dict, clock, scheduler, service=None,

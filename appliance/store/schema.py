@@ -99,6 +99,15 @@ def _serial_speed(value: Any, path: str) -> int:
     return value
 
 
+def _console_pin(value: Any, path: str) -> str:
+    """Kept as text so a leading zero survives; a bare number typed at the console is taken too."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4,8}", value):
+        fail(path, "must be 4 to 8 digits (what was given is not shown: it would be the PIN)")
+    return value
+
+
 def _date(value: Any, path: str) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         fail(path, f"must be a date YYYY-MM-DD (got {shown(value)})")
@@ -288,6 +297,9 @@ TOP = Record({
                      nullable=True),
         "baud": Custom(115200, "serial speed of the console port (8N1)", _serial_speed,
                        "a serial speed such as 9600 or 115200"),
+        "pin": Custom(None, "PIN a console session asks for before any command, on the serial "
+                      "port and the control socket (null: none)", _console_pin, "4 to 8 digits",
+                      nullable=True),
     }),
     "handsets": Record({
         "driver": Choice("sim", ("gpio", "sim"), "gpio: the reference board; sim: simulated"),

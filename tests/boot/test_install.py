@@ -1,14 +1,19 @@
 """boot/install.sh laid out under a scratch root (--root), as a technician's Pi would get it:
 every file in its place, again is an upgrade that keeps the data, --dry-run changes nothing,
 --uninstall keeps the data unless --purge, and a 32-bit system is refused with the reason.
-The unit passes systemd-analyze; the shell passes shellcheck."""
+The unit passes systemd-analyze; the shell passes shellcheck; the polkit rule lets user ivr
+reboot and nothing else (judged by node, as polkitd's JavaScript would)."""
+import json
 import shutil
 import subprocess
 from pathlib import Path
 
+
 ROOT = Path(__file__).resolve().parents[2]
 INSTALL = ROOT / "boot" / "install.sh"
 UNIT = ROOT / "boot" / "ivr-appliance.service"
+POLKIT_RULE = "etc/polkit-1/rules.d/50-ivr-appliance.rules"
+REBOOT = "org.freedesktop.login1.reboot"
 
 
 def install(root: Path, *args: str, arch: str = "arm64") -> subprocess.CompletedProcess:
@@ -44,6 +49,11 @@ def test_every_file_lands_in_its_place(tmp_path):
                                         "ivr-appliance-watchdog.conf").read_text()
     assert "would run: systemctl mask --now ModemManager.service" in done.stdout
     assert "would run: apt-get update -qq" in done.stdout             # no packages under --root
+    rule = tmp_path / POLKIT_RULE
+    assert rule.stat().st_mode & 0o777 == 0o644
+    assert f'action.id == "{REBOOT}"' in rule.read_text()
+    assert f'action.id == "{REBOOT}-multiple-sessions"' in rule.read_text()
+    assert 'subject.user == "ivr"' in rule.read_text()
 
 
 def test_again_is_an_upgrade_that_keeps_the_data_and_adds_no_second_block(tmp_path):
@@ -68,7 +78,9 @@ def test_dry_run_prints_every_action_and_changes_nothing(tmp_path):
     for action in ("would install: /etc/udev/rules.d/99-ivr-appliance.rules",
                    "would install: /etc/systemd/system/ivr-appliance.service",
                    "would set in /boot/firmware/config.txt: enable_uart=1 dtparam=watchdog=on",
-                   "would remove console=serial0", "would run: systemctl enable ivr-appliance.service"):
+                   "would remove console=serial0", "would run: systemctl enable ivr-appliance.service",
+                   f"would write: /{POLKIT_RULE} (mode 0644):",
+                   f'        if ((action.id == "{REBOOT}" ||', "polkitd"):
         assert action in out.stdout, action
 
 
@@ -80,10 +92,35 @@ def test_uninstall_keeps_the_data_and_purge_removes_it(tmp_path):
     assert out.returncode == 0, out.stderr
     assert not (tmp_path / "etc/systemd/system/ivr-appliance.service").exists()
     assert not (tmp_path / "etc/udev/rules.d/99-ivr-appliance.rules").exists()
+    assert not (tmp_path / POLKIT_RULE).exists()
     assert "enable_uart" not in (boot / "config.txt").read_text()
     assert (tmp_path / "var/lib/ivr-appliance/calls.sqlite3").read_text() == "log"
     out = install(tmp_path, "--uninstall", "--purge")
     assert out.returncode == 0 and not (tmp_path / "var/lib/ivr-appliance").exists()
+
+
+JUDGE = """
+const rules = [];
+const polkit = {Result: {YES: "yes", NO: "no"}, addRule: (rule) => rules.push(rule)};
+eval(require("fs").readFileSync(process.argv[1], "utf8"));
+const asks = JSON.parse(process.argv[2]);
+console.log(JSON.stringify(asks.map(([id, user]) =>
+    rules.map((rule) => rule({id: id}, {user: user})).find((r) => r !== undefined) || null)));
+"""
+
+
+def test_the_polkit_rule_lets_user_ivr_reboot_and_nobody_else_anything_else(tmp_path):
+    node = shutil.which("node")
+    assert node, "node is missing: ./dev.sh setup installs it (polkit rules are JavaScript)"
+    pi_image(tmp_path)
+    assert install(tmp_path).returncode == 0
+    asks = [[REBOOT, "ivr"], [f"{REBOOT}-multiple-sessions", "ivr"], [REBOOT, "pi"],
+            ["org.freedesktop.login1.power-off", "ivr"], [f"{REBOOT}-ignore-inhibit", "ivr"],
+            ["org.freedesktop.systemd1.manage-units", "ivr"]]
+    out = subprocess.run([node, "-e", JUDGE, str(tmp_path / POLKIT_RULE), json.dumps(asks)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == ["yes", "yes", None, None, None, None]
 
 
 def test_a_32_bit_system_is_refused_with_the_reason(tmp_path):

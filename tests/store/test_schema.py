@@ -25,7 +25,7 @@ SPEC_DEFAULTS = {
     "lines": [{"id": "line1", "driver": "sim", "port": None, "audio_port": None,
                "bridge_audio": None, "sound_card": None, "pin": None, "baud": 115200}],
     "web": {"host": "0.0.0.0", "port": 8080},
-    "console": {"port": None, "baud": 115200},
+    "console": {"port": None, "baud": 115200, "pin": None},
     "handsets": {"driver": "sim", "count": 3, "pins": {}, "cadence": "us", "service_audio": None,
                  "caller_id": "off", "caller_id_handsets": [],
                  "sim_answer_after_s": 4.0, "sim_talk_s": 60.0},
