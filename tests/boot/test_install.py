@@ -155,3 +155,15 @@ def test_the_shell_scripts_pass_shellcheck():
     out = subprocess.run(["shellcheck", str(INSTALL), str(ROOT / "dev.sh"), str(ROOT / ".ci/run")],
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stdout
+
+
+def test_a_second_run_changes_nothing(tmp_path):
+    pi_image(tmp_path)
+    install(tmp_path)
+
+    def tree():
+        return {p.relative_to(tmp_path): (p.read_bytes() if p.is_file() else None, p.stat().st_mode)
+                for p in sorted(tmp_path.rglob("*"))}
+    before = tree()
+    assert install(tmp_path).returncode == 0
+    assert tree() == before

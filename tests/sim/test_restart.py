@@ -31,6 +31,9 @@ def test_run_closes_open_records_restores_callbacks_and_notifies_systemd(tmp_pat
         wait_for_file_text(tmp_path / "err.txt", "1 callback(s) promised before the restart")
     finally:
         proc.send_signal(signal.SIGTERM)
+        said = []
+        while b"STOPPING=1" not in said:                  # watchdog pings may come first
+            said.append(notify.recv(100))
         assert proc.wait(timeout=15) == 0
         notify.close()
     err = (tmp_path / "err.txt").read_text()
@@ -71,3 +74,24 @@ def test_a_torn_line_in_the_kept_records_is_set_aside_and_the_rest_taken_back(tm
     bad = (tmp_path / (daemon.UNSAVED_FILE + ".bad")).read_bytes()
     assert b'"torn"' in bad and b"[1, 2]" in bad
     assert not (tmp_path / daemon.UNSAVED_FILE).exists()
+
+
+def test_a_stuck_event_loop_gets_no_watchdog_ping(tmp_path, monkeypatch):
+    """systemd restarts a daemon whose loop stopped answering only if the pings stop too."""
+    from appliance import daemon, systemd
+
+    class Stuck:
+        def snapshot(self, timeout):
+            raise TimeoutError("the loop is busy")
+
+    class Alive:
+        def snapshot(self, timeout):
+            return {}
+
+    sent = []
+    monkeypatch.setattr(systemd, "notify", lambda state: sent.append(state) or True)
+    monkeypatch.setenv("WATCHDOG_USEC", "2000000")
+    daemon.Watchdog(Stuck()).tick()
+    assert sent == []
+    daemon.Watchdog(Alive()).tick()
+    assert sent == ["WATCHDOG=1"]
