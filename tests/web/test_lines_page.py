@@ -8,8 +8,6 @@ import pytest
 
 from appliance.audio import soundcard
 from appliance.events import SettingsChanged
-from appliance.web import routes_lines
-from appliance.web.context import install_routes
 from tests.web.conftest import owner_of
 from tests.web.test_office import edited, fields
 
@@ -18,10 +16,6 @@ CARDS = [{"name": "bcm2835 Headphones: - (hw:0,0)", "maxInputChannels": 0, "maxO
          {"name": "USB Audio Device: - (hw:2,0)", "maxInputChannels": 1, "maxOutputChannels": 2}]
 
 
-def with_lines(app):
-    if not any(route.rule == "/lines" for route in app.routes):
-        install_routes(app, app.config["ivr.context"], routes_lines.ROUTES)
-    return app
 
 
 @pytest.fixture
@@ -38,7 +32,7 @@ def no_pyaudio(monkeypatch):
 
 @pytest.fixture
 def boss(web):
-    return owner_of(with_lines(web[0]))
+    return owner_of(web[0])
 
 
 def form_of(page: str, form_id: str = "lines-form") -> list[tuple[str, str]]:

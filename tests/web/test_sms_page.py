@@ -8,21 +8,15 @@ import re
 import pytest
 
 from appliance.events import SettingsChanged
-from appliance.web import routes_sms
-from appliance.web.context import install_routes
 from tests.web.conftest import owner_of
 from tests.web.test_office import edited, fields
 
 
-def with_sms(app):
-    if not any(route.rule == "/sms" for route in app.routes):
-        install_routes(app, app.config["ivr.context"], routes_sms.ROUTES)
-    return app
 
 
 @pytest.fixture
 def boss(web):
-    return owner_of(with_sms(web[0]))
+    return owner_of(web[0])
 
 
 def form_of(page: str) -> list[tuple[str, str]]:

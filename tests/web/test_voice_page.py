@@ -7,21 +7,15 @@ import re
 import pytest
 
 from appliance.events import SettingsChanged
-from appliance.web import routes_voice
-from appliance.web.context import install_routes
 from tests.web.conftest import owner_of
 from tests.web.test_office import edited, fields
 
 
-def with_voice(app):
-    if not any(route.rule == "/voice" for route in app.routes):
-        install_routes(app, app.config["ivr.context"], routes_voice.ROUTES)
-    return app
 
 
 @pytest.fixture
 def boss(web):
-    return owner_of(with_voice(web[0]))
+    return owner_of(web[0])
 
 
 def select_fields(page: str) -> list[tuple[str, str]]:

@@ -10,20 +10,14 @@ import wave
 import pytest
 
 from appliance.web import routes_voicemail
-from appliance.web.context import install_routes
 from tests.web.conftest import owner_of, record
 
 
-def with_inbox(app):
-    """The app with the inbox's routes (until appliance/webapp.py lists the module)."""
-    if not any(route.rule == "/voicemail" for route in app.routes):
-        install_routes(app, app.config["ivr.context"], routes_voicemail.ROUTES)
-    return app
 
 
 @pytest.fixture
 def boss(web):
-    return owner_of(with_inbox(web[0]))
+    return owner_of(web[0])
 
 
 def wav_bytes(seconds: float = 2.0) -> bytes:
