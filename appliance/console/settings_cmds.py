@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from appliance import safejson
 from appliance.console.context import Context
 from appliance.console.table import ConsoleError, expect
 from appliance.errors import ApplianceError
@@ -44,10 +45,12 @@ def lookup(doc: Any, path: list[str | int], text: str) -> Any:
 
 
 def parse_value(text: str) -> Any:
-    """JSON if it parses; else the text itself (so ``Europe/London`` needs no quotes)."""
+    """JSON if it parses (with the limits of every file: appliance/safejson.py); else the text
+    itself (so ``Europe/London`` needs no quotes), which the setting's check then judges: a
+    number of 400 digits is "must be a number", not a traceback."""
     try:
-        return json.loads(text)
-    except json.JSONDecodeError:
+        return safejson.loads(text)
+    except safejson.JsonError:
         return text
 
 

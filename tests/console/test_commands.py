@@ -205,3 +205,10 @@ def test_switches_on_real_hardware_say_so(rig):
 def test_quit_ends_the_session(rig):
     with pytest.raises(SessionEnd):
         rig.run("quit")
+
+
+@pytest.mark.parametrize("value", ["9" * 400, "1e999", "NaN", "[" * 5000])
+def test_config_set_with_an_absurd_number_is_one_clear_error(rig, value):
+    answer = rig.run(f"config set queues.sales.ring_timeout_s {value}")
+    assert answer.startswith("error: ") and "Traceback" not in answer
+    assert "queues.sales.ring_timeout_s" in answer
