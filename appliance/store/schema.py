@@ -216,6 +216,8 @@ QUEUE = Record({
                              "callers: the overflow action, or goodbye (outcome no_operators)"),
     "default_handle_s": Number(180, "handle time assumed for wait estimates before any call is "
                                "measured", low=10, high=7200),
+    "service_level_s": Number(None, "this queue's service-level target in seconds (null: "
+                              "reports.service_level_s)", low=1, high=600, nullable=True),
 })
 
 WEEKLY = MapOf(
@@ -290,6 +292,10 @@ TOP = Record({
     "web": Record({
         "host": Text("0.0.0.0", "address the web page listens on (0.0.0.0: every interface)"),
         "port": Int(8080, "TCP port of the web page", low=1, high=65535),
+        "https": Choice("auto", ("auto", "on", "off"), "serve the page over HTTPS with the box's "
+                        "own certificate (auto: on unless the page listens only on this machine)"),
+        "language": Choice("auto", ("auto", "en", "ru", "it"), "language of the web page (auto: "
+                           "the browser's)"),
     }),
     "console": Record({
         "port": Text(None, "serial device of the technician console, e.g. /dev/serial0 "

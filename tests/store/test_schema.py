@@ -15,7 +15,7 @@ QUEUE_DEFAULTS = {
     "announce_wait": True, "announce_every_s": 60, "callback_offer_after_s": 600,
     "autopause_after_missed": 3, "escalate_to": None, "escalate_after_s": None,
     "max_wait_s": None, "overflow": None, "leave_when_empty": False,
-    "default_handle_s": 180,
+    "default_handle_s": 180, "service_level_s": None,
 }
 
 # docs/dev/settings-spec.md, written out in full.
@@ -24,7 +24,7 @@ SPEC_DEFAULTS = {
     "language": "en",
     "lines": [{"id": "line1", "driver": "sim", "port": None, "audio_port": None,
                "bridge_audio": None, "sound_card": None, "pin": None, "baud": 115200}],
-    "web": {"host": "0.0.0.0", "port": 8080},
+    "web": {"host": "0.0.0.0", "port": 8080, "https": "auto", "language": "auto"},
     "console": {"port": None, "baud": 115200, "pin": None},
     "handsets": {"driver": "sim", "count": 3, "pins": {}, "cadence": "us", "service_audio": None,
                  "caller_id": "off", "caller_id_handsets": [],
