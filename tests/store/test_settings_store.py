@@ -52,7 +52,7 @@ def test_save_then_load_gives_the_normalised_document(store):
 
 def test_update_merges_a_partial_change(store):
     doc = store.update({"web": {"port": 8081}})
-    assert doc["web"] == {"host": "0.0.0.0", "port": 8081}
+    assert doc["web"] == {"host": "0.0.0.0", "port": 8081, "https": "auto", "language": "auto"}
     assert store.load()["operators"] == schema.defaults()["operators"]
 
 
