@@ -220,7 +220,8 @@ def cmd_run(args) -> int:
     log.info("running: lines %s, %d %s handsets; data in %s",
              ", ".join(f"{line.id} ({cfg['driver']})" for line, cfg in zip(lines, settings["lines"])),
              settings["handsets"]["count"], settings["handsets"]["driver"], data_dir)
-    web = web_launch.start(loop, data_dir, settings["web"]["host"], settings["web"]["port"])
+    web = web_launch.start(loop, data_dir, settings["web"]["host"], settings["web"]["port"],
+                           settings["web"]["https"])
     console = console_launch.start(loop, data_dir, settings, lines, bank)
     systemd.notify("READY=1")
     try:

@@ -144,7 +144,7 @@ esac
 say "packages"
 system apt-get update -qq
 system env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv \
-  python3-dev gcc portaudio19-dev polkitd
+  python3-dev gcc portaudio19-dev polkitd openssl
 
 say "user ivr and the data folder $data"
 if ! id ivr >/dev/null 2>&1; then system useradd --system --home-dir "$data" --shell /usr/sbin/nologin ivr; fi

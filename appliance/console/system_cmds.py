@@ -25,6 +25,7 @@ from pathlib import Path
 
 from appliance.console.context import Context
 from appliance.console.table import ConsoleError, expect
+from appliance.web import tls
 
 POLKIT_RULE = "/etc/polkit-1/rules.d/50-ivr-appliance.rules"
 RESET_MARK = "FACTORY-RESET"        # in the data folder: erase it at the next start
@@ -60,15 +61,22 @@ def _default_route_address() -> str:
 def cmd_net(ctx: Context, args: list[str]) -> str:
     expect(args, "net", 0)
     web = ctx.store.load()["web"]
+    scheme = "https" if tls.wants_https(web["https"], web["host"]) else "http"
     rows = [f"host name: {socket.gethostname()} (on the local network: "
             f"{socket.gethostname()}.local)"]
     for name, address in addresses():
         shown = f"[{address}]" if ":" in address else address
         served = web["host"] in ("0.0.0.0", "::", "") or web["host"] == address
-        url = f"http://{shown}:{web['port']}/" if served else "(the web page is not served here)"
+        url = f"{scheme}://{shown}:{web['port']}/" if served else "(the web page is not served here)"
         rows.append(f"{name:<12} {address:<40} {url}")
     if web["host"] in ("127.0.0.1", "localhost", "::1"):
         rows.append(f"note: web.host is {web['host']}: the page answers only on this box")
+    if scheme == "https":
+        fingerprint = tls.current_fingerprint(ctx.data_dir)
+        rows.append(f"certificate: {fingerprint}" if fingerprint else
+                    "certificate: not made yet (it is made when the web page first starts)")
+        rows.append("a browser warns once about the box's own certificate: check that it shows "
+                    "this fingerprint")
     return "\n".join(rows)
 
 

@@ -20,16 +20,20 @@ import bottle
 from appliance.errors import ApplianceError
 from appliance.events import SettingsChanged
 from appliance.store import audit
+from appliance.web import i18n
 from appliance.web.auth import Auth
 
 BROWSER_COOKIE = "ivr_browser"
 SESSION_COOKIE = "ivr_session"
 NOTICE_COOKIE = "ivr_notice"
-NAV = (("/", "Dashboard"), ("/operator", "Desk"), ("/calls", "Calls"), ("/reports", "Reports"),
-       ("/voicemail", "Voicemail"), ("/phonebook", "Phone book"), ("/operators", "Operators"),
-       ("/menu", "Voice menu"), ("/queues", "Queues"), ("/hours", "Hours"), ("/voice", "Voice"),
-       ("/prompts", "Prompts"), ("/sms", "Text messages"), ("/lines", "Lines"),
-       ("/system", "System"))
+N_ = i18n.N_
+# labels in English; render() translates them for the page's language
+NAV = (("/", N_("Dashboard")), ("/operator", N_("Desk")), ("/calls", N_("Calls")),
+       ("/reports", N_("Reports")), ("/voicemail", N_("Voicemail")),
+       ("/phonebook", N_("Phone book")), ("/operators", N_("Operators")),
+       ("/menu", N_("Voice menu")), ("/queues", N_("Queues")), ("/hours", N_("Hours")),
+       ("/voice", N_("Voice")), ("/prompts", N_("Prompts")), ("/sms", N_("Text messages")),
+       ("/lines", N_("Lines")), ("/system", N_("System")))
 
 
 @dataclass
@@ -74,11 +78,21 @@ class WebContext:
     # -- rendering ------------------------------------------------------------------------------
 
     def render(self, name: str, status: int = 200, **values) -> str:
-        """Template ``name`` with the values every page needs (CSRF token, navigation, notice)."""
+        """Template ``name`` with the values every page needs (CSRF token, navigation, notice),
+        and ``_``/``lang``: the page's language (appliance/web/i18n.py) and its translator.
+        The layout reads ``page_lang`` (a page may use ``lang`` for its own loops)."""
         bottle.response.status = status
-        page = {"csrf": self.csrf(), "nav": NAV, "path": bottle.request.path,
-                "logged_in": self.logged_in(), "notice": take_notice(),
-                "error": None, "error_at": None, "version": self.version}
+        lang = i18n.pick(self)
+        _ = i18n.translator(self)
+        here = bottle.request.path
+        if bottle.request.query_string:
+            here += "?" + bottle.request.query_string
+        switch = [(code, label, "/language?" + urllib.parse.urlencode({"to": code, "back": here}),
+                   on) for code, label, on in i18n.switch_links(lang)]
+        page = {"csrf": self.csrf(), "nav": [(href, _(label)) for href, label in NAV],
+                "path": bottle.request.path, "logged_in": self.logged_in(),
+                "notice": take_notice(), "error": None, "error_at": None,
+                "version": self.version, "_": _, "lang": lang, "page_lang": lang, "lang_switch": switch}
         return self._template(name).render(**{**page, **values})
 
     def _template(self, name: str) -> bottle.SimpleTemplate:
@@ -123,9 +137,12 @@ class WebContext:
 
 
 def set_cookie(name: str, value: str, max_age: int | None) -> None:
-    """HttpOnly, SameSite=Strict, whole site; ``max_age`` None: until the browser closes."""
+    """HttpOnly, SameSite=Strict, whole site, Secure on HTTPS; ``max_age`` None: until the
+    browser closes. (The scheme is the server's own word, never a request header.)"""
     extra = {} if max_age is None else {"max_age": max_age}
-    bottle.response.set_cookie(name, value, path="/", httponly=True, samesite="strict", **extra)
+    secure = bottle.request.environ.get("wsgi.url_scheme") == "https"
+    bottle.response.set_cookie(name, value, path="/", httponly=True, samesite="strict",
+                               secure=secure, **extra)
 
 
 def install_routes(app: bottle.Bottle, ctx: WebContext, routes) -> None:

@@ -15,6 +15,7 @@ from typing import Callable, TextIO
 from appliance.errors import ApplianceError
 from appliance.store.calllog import CALLLOG_NAME, CallLog
 from appliance.store.settings import SettingsStore
+from appliance.web import tls
 from appliance.web.auth import Auth
 from appliance.web.server import WebServer
 from appliance.webapp import make_app
@@ -29,10 +30,13 @@ class RunningWeb:
     server: WebServer
     calllog: CallLog
     auth: Auth
+    fingerprint: str | None = None          # the HTTPS certificate's, browsers show it
 
     def announcement(self) -> str:
         """What the console shows: the address, and the setup code until a password is set."""
         text = f"Web page: {self.server.url}"
+        if self.fingerprint:
+            text += f"  (certificate {self.fingerprint})"
         code = self.auth.setup_code()
         return text + (f"  (first visit: setup code {code})" if code else "")
 
@@ -41,8 +45,9 @@ class RunningWeb:
         self.calllog.close()
 
 
-def start(loop, data_dir: Path, host: str, port: int) -> RunningWeb | None:
-    """Serve the web page for ``loop`` on ``host:port`` and log where (and the setup code).
+def start(loop, data_dir: Path, host: str, port: int, https: str = "off") -> RunningWeb | None:
+    """Serve the web page for ``loop`` on ``host:port`` and log where (and the setup code);
+    over HTTPS when ``https`` (``web.https``) asks for it.
 
     A web page that cannot start (port taken, templates missing) is logged and the appliance
     goes on answering calls without it: returns None.
@@ -51,13 +56,25 @@ def start(loop, data_dir: Path, host: str, port: int) -> RunningWeb | None:
     calllog = CallLog(Path(data_dir) / CALLLOG_NAME, readonly=True)
     try:
         app = make_app(loop, SettingsStore(data_dir), calllog, data_dir, auth=auth)
-        web = RunningWeb(WebServer(app, host, port).start(), calllog, auth)
+        context = _tls_context(data_dir) if tls.wants_https(https, host) else None
+        web = RunningWeb(WebServer(app, host, port, tls=context).start(), calllog, auth,
+                         tls.current_fingerprint(data_dir) if context else None)
     except ApplianceError as exc:
         calllog.close()
         log.error("the web page is not available: %s; calls are still answered", exc)
         return None
     log.warning("%s", web.announcement())
     return web
+
+
+def _tls_context(data_dir: Path):
+    """The HTTPS context; without a certificate (openssl missing) the page stays plain HTTP and
+    the log says why, since a page the owner cannot reach at all helps nobody."""
+    try:
+        return tls.server_context(*tls.ensure_certificate(data_dir))
+    except ApplianceError as exc:
+        log.error("%s; the web page is served WITHOUT encryption (http://)", exc)
+        return None
 
 
 def stop(web: RunningWeb | None) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bottle
 
+from appliance.web import tls
 from appliance.web.auth import SESSION_S, AuthError, RateLimited
 from appliance.web.context import SESSION_COOKIE, WebContext, set_cookie
 
@@ -16,7 +17,14 @@ def start_session(ctx: WebContext, token: str, then: str = "/") -> None:
 def setup_page(ctx: WebContext):
     if not ctx.auth.needs_setup():
         bottle.redirect("/login", 303)
-    return ctx.render("setup.tpl")
+    return ctx.render("setup.tpl", certificate=certificate(ctx))
+
+
+def certificate(ctx: WebContext) -> str | None:
+    """The fingerprint of the certificate this page is served with (None over plain HTTP)."""
+    if bottle.request.environ.get("wsgi.url_scheme") != "https":
+        return None
+    return tls.current_fingerprint(ctx.data_dir)
 
 
 def setup_submit(ctx: WebContext):
@@ -26,7 +34,7 @@ def setup_submit(ctx: WebContext):
                                 form.getunicode("repeat", ""), ctx.client(), ctx.clock())
     except AuthError as exc:
         return ctx.render("setup.tpl", status=429 if isinstance(exc, RateLimited) else 400,
-                          error=str(exc))
+                          error=str(exc), certificate=certificate(ctx))
     start_session(ctx, ctx.auth.open_session(ctx.clock()))
 
 

@@ -24,6 +24,7 @@ from appliance.store import audit, backup
 from appliance.web.auth import AuthError, RateLimited
 from appliance.web.context import WebContext, done, flash
 from appliance.web.forms import with_warnings
+from appliance.web import routes_auth
 from appliance.web.routes_auth import start_session
 from appliance.web.timeline import duration
 
@@ -86,6 +87,7 @@ def system_page(ctx: WebContext, status: int = 200, **values):
     return ctx.render("system.tpl", status=status, lines=_lines(ctx), disk=_disk(ctx),
                       uptime=duration(ctx.clock() - ctx.started_at), changes=_changes(ctx),
                       media_mb=backup.media_bytes(ctx.data_dir) / 1e6, zone=_zone_name(ctx),
+                      certificate=routes_auth.certificate(ctx),
                       **{"restore_confirm": None, **values})
 
 

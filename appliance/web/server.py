@@ -1,5 +1,8 @@
 """The web page's server: waitress (pure Python, buffers slow clients) on its own daemon thread.
 
+With a TLS context the page is HTTPS: ``tls_front.TlsFront`` holds the web port and relays to
+waitress on a loopback port of its own.
+
 A slow or stalled browser only ever holds one of waitress's worker threads; the event loop that
 handles calls never waits for it.
 
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import ssl
 import threading
 
 from waitress import create_server
@@ -21,6 +25,7 @@ from waitress.parser import HTTPRequestParser
 from waitress.utilities import RequestEntityTooLarge
 
 from appliance.errors import ApplianceError
+from appliance.web.tls_front import RealClient, TlsFront
 
 log = logging.getLogger("appliance.web")
 THREADS = 8
@@ -39,12 +44,19 @@ logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 class WebServer:
     """One WSGI app served on ``host:port`` (port 0: any free port) until ``stop()``."""
 
-    def __init__(self, app, host: str, port: int):
+    def __init__(self, app, host: str, port: int, tls: ssl.SSLContext | None = None):
+        self.front = None
         try:
-            self._server = create_server(app, host=host, port=port, threads=THREADS,
+            if tls is not None:                 # HTTPS: the front has the port, waitress loopback
+                self.front = TlsFront((host, port), tls)
+                app = RealClient(app, self.front)
+            self._server = create_server(app, host="127.0.0.1" if tls else host,
+                                         port=0 if tls else port, threads=THREADS,
                                          clear_untrusted_proxy_headers=True, ident="ivr-appliance",
                                          max_request_body_size=max_body(app))
         except OSError as exc:
+            if self.front is not None:
+                self.front.stop()
             raise ApplianceError(f"cannot serve the web page on {host}:{port}: {exc.strerror}; "
                                  "is another program using that port?") from None
         limit = limit_for(app)
@@ -53,7 +65,12 @@ class WebServer:
             for server in [self._server, *getattr(self._server, "map", {}).values()]:
                 if hasattr(server, "channel_class"):
                     server.channel_class = channel
-        self.host, self.port = host, self._server.effective_port
+        self.host = host
+        if self.front is not None:
+            self.front.upstream = ("127.0.0.1", self._server.effective_port)
+            self.port = self.front.port
+        else:
+            self.port = self._server.effective_port
         self._thread = threading.Thread(target=self._run, name="web-server", daemon=True)
 
     @property
@@ -61,7 +78,8 @@ class WebServer:
         """The address to type into a browser; on every interface (0.0.0.0), the machine's
         network name (``raspberrypi.local`` answers on the local network by mDNS)."""
         host = f"{socket.gethostname()}.local" if self.host in ("0.0.0.0", "", "::") else self.host
-        return f"http://{host}:{self.port}/"
+        scheme = "https" if self.front is not None else "http"
+        return f"{scheme}://{host}:{self.port}/"
 
     @property
     def running(self) -> bool:
@@ -70,6 +88,8 @@ class WebServer:
 
     def start(self) -> "WebServer":
         self._thread.start()
+        if self.front is not None:
+            self.front.start()
         log.info("web page on %s", self.url)
         return self
 
@@ -81,6 +101,8 @@ class WebServer:
 
     def stop(self, timeout: float = 5.0) -> None:
         """Close the listening socket and the workers; waits up to ``timeout`` for the thread."""
+        if self.front is not None:
+            self.front.stop()
         self._server.close()
         self._server.task_dispatcher.shutdown(timeout=timeout)
         self._thread.join(timeout)

@@ -25,7 +25,14 @@ def test_net_lists_the_addresses_with_the_web_page_on_each(rig):
     text = rig.run("net")
     port = SettingsStore(rig.data_dir).load()["web"]["port"]
     assert text.startswith("host name: ")
-    assert re.search(rf"http://\S+:{port}/", text), text
+    assert re.search(rf"https://\S+:{port}/", text), text          # web.https auto, 0.0.0.0
+    assert "certificate: not made yet" in text
+    from appliance.web import tls
+    tls.ensure_certificate(rig.data_dir)
+    assert f"certificate: {tls.current_fingerprint(rig.data_dir)}" in rig.run("net")
+    SettingsStore(rig.data_dir).update({"web": {"https": "off"}})
+    text = rig.run("net")
+    assert re.search(rf"http://\S+:{port}/", text) and "certificate" not in text, text
 
 
 def test_log_level_shows_and_sets_the_daemon_s_log_level(rig):

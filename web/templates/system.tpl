@@ -25,6 +25,9 @@
     <dt>Running for</dt><dd>{{uptime}}</dd>
     <dt>Disk</dt><dd>{{'%.1f' % disk['free_gb']}} GB free of {{'%.1f' % disk['total_gb']}} GB ({{'%.0f' % (disk['used_share'] * 100)}}% used)</dd>
     <dt>Call log</dt><dd>{{'%.1f' % disk['calllog_mb']}} MB</dd>
+    % if certificate:
+    <dt>Certificate</dt><dd><code id="certificate" class="fingerprint">{{certificate}}</code></dd>
+    % end
   </dl>
 </section>
 <section class="card">
