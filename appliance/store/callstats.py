@@ -35,7 +35,7 @@ _IN_MENU = "(outcome = 'abandoned_menu' AND direction = 'inbound')"
 _GROUPS = f"""
 SELECT CASE WHEN {_QUEUED} THEN 1 ELSE 0 END AS queued,
        CASE WHEN {_QUEUED} THEN queue END AS queue, direction, outcome, count(*) AS calls,
-       count(CASE WHEN wait_s <= :target THEN 1 END) AS within,
+       count(CASE WHEN wait_s <= {{target}} THEN 1 END) AS within,
        count(CASE WHEN wait_s < :short THEN 1 END) AS short,
        sum(wait_s) AS wait, count(wait_s) AS waits, max(wait_s) AS longest_wait,
        sum(ring_s) AS ring, count(ring_s) AS rings, sum(talk_s) AS talk, count(talk_s) AS talks,
@@ -188,8 +188,22 @@ _SUMS = ("calls", "within", "short", "wait", "waits", "ring", "rings", "talk", "
          "holds", "wrapup", "wrapups", "busy")
 
 
-def _groups(conn: sqlite3.Connection, where: str, params: dict) -> list[dict]:
-    cursor = conn.execute(_GROUPS.format(where=where), params)
+def _target_sql(queue_targets: dict[str, float], params: dict) -> str:
+    """The service-level target of a row's queue: its own where it has one, else ``:target``."""
+    if not queue_targets:
+        return ":target"
+    cases = []
+    for index, (queue, seconds) in enumerate(sorted(queue_targets.items())):
+        params[f"q{index}"], params[f"t{index}"] = queue, seconds
+        cases.append(f"WHEN :q{index} THEN :t{index}")
+    return f"(CASE queue {' '.join(cases)} ELSE :target END)"
+
+
+def _groups(conn: sqlite3.Connection, where: str, params: dict,
+            queue_targets: dict[str, float] | None = None) -> list[dict]:
+    params = dict(params)
+    target = _target_sql(queue_targets or {}, params)
+    cursor = conn.execute(_GROUPS.format(where=where, target=target), params)
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
@@ -229,12 +243,14 @@ def _queue_figures(rows: list[dict]) -> dict:
             "longest_wait_s": _round(everyone["longest_wait"])}
 
 
-def _per_queue(queued: list[dict]) -> list[dict]:
+def _per_queue(queued: list[dict], target_s: float,
+               queue_targets: dict[str, float]) -> list[dict]:
     names = sorted({row["queue"] for row in queued}, key=lambda name: (name is None, name or ""))
     rows = []
     for name in names:
         q = _queue_figures([row for row in queued if row["queue"] == name])
         rows.append({"queue": name, "offered": q["offered"], "answered": q["answered"],
+                     "target_s": queue_targets.get(name, target_s),
                      "answered_within": q["answered_within"],
                      "service_level": _share(q["answered_within"], q["offered"]),
                      "asa_s": q["asa_s"], "abandoned": q["abandoned"],
@@ -385,18 +401,20 @@ def _callback_delay(conn: sqlite3.Connection, since: str | None, until: str | No
 def compute(conn: sqlite3.Connection, since: str | None, until: str | None,
             service_level_s: float = 20, missed_rings_flag: int = 5, *,
             timezone: str = "UTC", short_abandon_s: float = SHORT_ABANDON_S,
-            menu: dict | None = None) -> dict:
+            menu: dict | None = None, queue_targets: dict[str, float] | None = None) -> dict:
     """Every report figure for calls that started in ``[since, until)`` (canonical ISO or None).
 
     ``timezone`` (IANA) gives the hours and days of ``per_hour``/``per_day`` and of operators'
     days; ``menu`` (settings ``menu``) classifies calls that ended in the menu for records
-    without ``menu_actions``.
+    without ``menu_actions``; ``queue_targets`` are the queues' own service-level targets
+    (``service_level_s`` is the rest's; the overall share counts each call against its queue's).
     """
+    queue_targets = queue_targets or {}
     params = {"since": since, "until": until, "target": service_level_s,
               "short": short_abandon_s}
     where = period_sql(since, until)
     pieces = _segments(conn, ZoneInfo(timezone), since, until)
-    groups = _groups(conn, where, params)
+    groups = _groups(conn, where, params, queue_targets)
     queued = [row for row in groups if row["queued"]]
     everyone = _queue_figures(queued)
     outcomes = _outcomes(groups)
@@ -423,7 +441,7 @@ def compute(conn: sqlite3.Connection, since: str | None, until: str | None,
                  "longest_s": everyone["longest_wait_s"]},
         "handle": _handle(groups),
         "transfers": transfers,
-        "per_queue": _per_queue(queued),
+        "per_queue": _per_queue(queued, service_level_s, queue_targets),
         "per_operator": _per_operator(conn, pieces, missed_rings_flag),
         "per_hour": per_hour,
         "per_day": per_day,
@@ -440,7 +458,10 @@ def options(settings: dict) -> dict:
             "missed_rings_flag": reports.get("missed_rings_flag", 5),
             "timezone": (settings.get("hours") or {}).get("timezone") or "UTC",
             "short_abandon_s": reports.get("short_abandon_s", SHORT_ABANDON_S),
-            "menu": settings.get("menu")}
+            "menu": settings.get("menu"),
+            "queue_targets": {name: queue["service_level_s"]
+                              for name, queue in (settings.get("queues") or {}).items()
+                              if queue.get("service_level_s") is not None}}
 
 
 def local_bound(value: str | None, zone: str) -> str | None:

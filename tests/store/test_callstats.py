@@ -205,7 +205,7 @@ def test_short_abandons_are_counted_apart_and_left_out_of_the_rate(tmp_path, mak
 
 def test_service_level_speed_of_answer_and_abandons_per_queue(figures):
     assert figures["per_queue"] == [
-        {"queue": "sales", "offered": 5, "answered": 3, "answered_within": 2,
+        {"queue": "sales", "offered": 5, "answered": 3, "target_s": 20, "answered_within": 2,
          "service_level": 0.4, "asa_s": 20.0, "abandoned": 1, "short_abandons": 0,
          "abandon_rate": 0.2, "callbacks_requested": 1}]
 
@@ -213,6 +213,25 @@ def test_service_level_speed_of_answer_and_abandons_per_queue(figures):
 def test_per_queue_service_level_follows_the_report_target(log):
     [sales] = log.stats("2026-11-23", "2026-11-24", service_level_s=30)["per_queue"]
     assert (sales["answered_within"], sales["service_level"]) == (3, 0.6)
+
+
+def test_a_queue_with_its_own_target_is_measured_against_it(log):
+    """Sales sets 30 s (Queues page), the office 20 s: sales counts a2's 30 s wait as within,
+    and so does the overall share, which counts each call against its queue's target."""
+    from appliance.store import callstats, schema
+    settings = schema.defaults()
+    settings["queues"]["sales"]["service_level_s"] = 30
+    opts = callstats.options(settings)
+    assert opts["queue_targets"] == {"sales": 30}
+    figures = callstats.report(log, "2026-11-23T00:00:00.000Z", "2026-11-24T00:00:00.000Z",
+                               settings)
+    [sales] = figures["per_queue"]
+    assert (sales["target_s"], sales["answered_within"], sales["service_level"]) == (30, 3, 0.6)
+    assert figures["service_level"]["answered_within"] == 3
+    settings["queues"]["sales"]["service_level_s"] = None       # back to the office's target
+    [sales] = callstats.report(log, "2026-11-23T00:00:00.000Z", "2026-11-24T00:00:00.000Z",
+                               settings)["per_queue"]
+    assert (sales["target_s"], sales["answered_within"]) == (20, 2)
 
 
 def test_time_to_callback_from_the_request_to_the_answered_dial_back(figures):
