@@ -95,6 +95,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(res)
     res.add_argument("file", type=Path)
 
+    p = sub.add_parser("export", help="write what another phone system needs to take over")
+    _add_data_dir(p)
+    esub = p.add_subparsers(dest="export_target", metavar="TARGET")
+    esub.required = True
+    ast = esub.add_parser("asterisk", help="extensions.conf, queues.conf, prompts, phone book "
+                                           "and call history for Asterisk/FreePBX, into DIR")
+    _add_data_dir(ast)
+    ast.add_argument("dir", type=Path, metavar="DIR", help="an empty or new folder")
+    ast.add_argument("--force", action="store_true",
+                     help="write into a folder that is not empty (replaces the exported files)")
+
     p = sub.add_parser("config", help="export or import all settings as one JSON document")
     _add_data_dir(p)
     csub = p.add_subparsers(dest="config_command", metavar="ACTION")
@@ -103,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp = csub.add_parser("import", help="validate FILE and, only if all of it is valid, apply it")
     _add_data_dir(imp)
     imp.add_argument("file", type=Path)
+    imp.add_argument("--partial", action="store_true",
+                     help="change only the sections FILE has (else FILE must be whole)")
     return parser
 
 
@@ -117,6 +130,9 @@ def _handler(command: str):
     if command == "console":
         from appliance.console.client import cmd_console
         return cmd_console
+    if command == "export":
+        from appliance.export_asterisk import cmd_export
+        return cmd_export
     if command == "dtmf":
         from appliance.audio.dtmf_cli import cmd_dtmf
         return cmd_dtmf

@@ -21,7 +21,7 @@ from appliance.errors import ApplianceError, SettingsError, StoreError
 from appliance.store import audit, callstats, schema
 from appliance.store.callnotes import CallNotes
 from appliance.store.calllog import CALLLOG_NAME, CallLog
-from appliance.store.settings import SettingsStore, parse_settings
+from appliance.store.settings import SettingsStore, check_whole, parse_settings
 
 
 # ---- shared --------------------------------------------------------------------------------------
@@ -249,18 +249,23 @@ def _change_line(old: dict | None, new: dict, source: Path) -> str:
     return f"settings imported from {source}: {len(paths)} changed: {shown}"
 
 
-def _import(store: SettingsStore, path: Path) -> str:
+def _import(store: SettingsStore, path: Path, partial: bool = False) -> str:
     """Check the whole file before touching the store, so a bad file changes nothing at all."""
     text = _read_text(path)
     try:
-        schema.validate(parse_settings(text), prompts.known_keys(store.data_dir))
+        doc = parse_settings(text)
+        if partial and isinstance(doc, dict):
+            doc = schema.merge(store.load(), doc)
+        schema.validate(doc, prompts.known_keys(store.data_dir))
+        if not partial:
+            check_whole(doc)
     except SettingsError as exc:
         raise SettingsError(f"{path}: {exc}; nothing was changed") from None
     try:
         old = store.load()
     except StoreError:
         old = None
-    new = store.import_json(text)
+    new = store.import_json(text, partial)
     audit.record(store.data_dir, "cli", old, new, f"cli: config import {path}")
     return "\n".join([_change_line(old, new, path),
                       *(f"warning: {w}" for w in schema.warnings(new))])
@@ -272,7 +277,7 @@ def cmd_config(args) -> int:
     if args.config_command == "export":
         print(store.export_json())
     else:
-        print(_import(store, args.file))
+        print(_import(store, args.file, args.partial))
     return 0
 
 

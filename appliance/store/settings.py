@@ -61,6 +61,20 @@ def parse_settings(text: str) -> Any:
     return data
 
 
+def check_whole(doc: Any) -> None:
+    """Refuse a settings document that leaves out any section ``config export`` writes."""
+    if not isinstance(doc, dict):
+        return                                  # validation says what it should be
+    missing = [name for name in schema.defaults() if name not in doc]
+    if missing:
+        shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6
+                                          else "")
+        raise SettingsError(
+            f"the document leaves out {shown}: an import replaces every setting, so these would "
+            "go back to their defaults. Import a whole document (config export writes one), or "
+            "add --partial to change only the sections it has")
+
+
 def _fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
@@ -247,12 +261,20 @@ class SettingsStore:
         """The settings as one JSON document, as ``config import`` accepts it."""
         return json.dumps(self.load(), indent=2, ensure_ascii=False)
 
-    def import_json(self, text: str) -> dict:
+    def import_json(self, text: str, partial: bool = False) -> dict:
         """Parse and validate ``text`` completely, then save it; on any error nothing changes.
 
         ``text`` is a settings document, or a whole settings file such as ``settings.json.bak``.
+        An import replaces every setting, so a document that leaves sections out (``{}``, a
+        fragment) is refused rather than silently putting them back to their defaults; with
+        ``partial`` it changes only the sections it has.
         """
-        return self.save(parse_settings(text))
+        doc = parse_settings(text)
+        if partial and isinstance(doc, dict):
+            return self.save(schema.merge(self.load(), doc))
+        schema.validate(doc)                    # a wrong value is named before what is missing
+        check_whole(doc)
+        return self.save(doc)
 
     # ---- reading and recovering ------------------------------------------------------------
 

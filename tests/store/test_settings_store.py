@@ -102,8 +102,20 @@ def test_export_then_import_changes_nothing(store):
 
 def test_import_applies_a_valid_document(store):
     store.load()
-    doc = store.import_json('{"language": "ru", "queues": {"sales": {}, "support": {}}}')
+    doc = store.import_json(json.dumps(schema.merge(schema.defaults(), {"language": "ru"})))
     assert doc["language"] == "ru" and store.load()["language"] == "ru"
+
+
+@pytest.mark.parametrize("text", ['{}', '{"language": "ru"}'])
+def test_an_import_that_leaves_sections_out_is_refused_unless_partial(store, text):
+    """{} would put every setting back to its default: refused, naming what is missing."""
+    store.update({"language": "it", "web": {"port": 8081}})
+    before = store.path.read_bytes()
+    with pytest.raises(SettingsError, match="leaves out .*lines.* add --partial"):
+        store.import_json(text)
+    assert store.path.read_bytes() == before
+    doc = store.import_json(text, partial=True)
+    assert doc["web"]["port"] == 8081 and doc["language"] == ("ru" if "ru" in text else "it")
 
 
 @pytest.mark.parametrize("text, message", [
@@ -127,7 +139,7 @@ def test_import_repairs_a_store_whose_files_are_both_damaged(store):
     store.load()
     store.path.write_text("{")
     store.backup.write_text("}")
-    doc = store.import_json('{"language": "it"}')
+    doc = store.import_json(json.dumps(schema.merge(schema.defaults(), {"language": "it"})))
     assert store.load() == doc
     assert store.damaged.read_text() == "{"
 
