@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 
 # Debian packages the suite needs (added as each capability arrives).
 # jackd2 + libasound2-plugins: sound cards that run at real pace without hardware (tests/soundcards).
-APT_PACKAGES=(python3-venv python3-dev gcc portaudio19-dev chromium libspandsp2 multimon-ng sox espeak-ng asterisk-core-sounds-en-wav asterisk-moh-opsound-wav codec2-examples socat jackd2 libasound2-plugins shellcheck nodejs openssl)
+APT_PACKAGES=(python3-venv python3-dev gcc portaudio19-dev chromium libspandsp2 multimon-ng sox espeak-ng asterisk-core-sounds-en-wav asterisk-moh-opsound-wav codec2-examples socat jackd2 libasound2-plugins shellcheck nodejs openssl gettext)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

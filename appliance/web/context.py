@@ -80,19 +80,20 @@ class WebContext:
     def render(self, name: str, status: int = 200, **values) -> str:
         """Template ``name`` with the values every page needs (CSRF token, navigation, notice),
         and ``_``/``lang``: the page's language (appliance/web/i18n.py) and its translator.
-        The layout reads ``page_lang`` (a page may use ``lang`` for its own loops)."""
+        The layout reads ``page_lang`` (a page may use ``lang`` for its own loops); ``esc``
+        escapes a value put into a translated text shown raw (``{{!_('...{zone}').format(...)}}``,
+        for texts with quotes or markup)."""
         bottle.response.status = status
         lang = i18n.pick(self)
         _ = i18n.translator(self)
-        here = bottle.request.path
-        if bottle.request.query_string:
-            here += "?" + bottle.request.query_string
+        here = bottle.request.path          # no query: a link's words never reach the page
         switch = [(code, label, "/language?" + urllib.parse.urlencode({"to": code, "back": here}),
                    on) for code, label, on in i18n.switch_links(lang)]
         page = {"csrf": self.csrf(), "nav": [(href, _(label)) for href, label in NAV],
                 "path": bottle.request.path, "logged_in": self.logged_in(),
                 "notice": take_notice(), "error": None, "error_at": None,
-                "version": self.version, "_": _, "lang": lang, "page_lang": lang, "lang_switch": switch}
+                "version": self.version, "_": _, "esc": bottle.html_escape, "lang": lang,
+                "page_lang": lang, "lang_switch": switch}
         return self._template(name).render(**{**page, **values})
 
     def _template(self, name: str) -> bottle.SimpleTemplate:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from appliance.audio import prompts
 from appliance.errors import SettingsError
 from appliance.store import schema
+from appliance.web.i18n import gettext_now
 
 _PATH = re.compile(r"Setting '([^']+)'")
 
@@ -88,7 +89,8 @@ class Typed:
 def with_warnings(message: str, saved: dict) -> str:
     """``message``, then what the saved settings allow but is probably a mistake (an escalation
     target nobody serves), so the owner reads it where they just saved."""
-    return " ".join([message, *(f"Warning: {w}." for w in schema.warnings(saved))])
+    warning = gettext_now("Warning: {what}.")       # the warning itself is the schema's English
+    return " ".join([message, *(warning.format(what=w) for w in schema.warnings(saved))])
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,7 @@ import bottle
 from appliance.web import tls
 from appliance.web.auth import SESSION_S, AuthError, RateLimited
 from appliance.web.context import SESSION_COOKIE, WebContext, set_cookie
+from appliance.web.i18n import gettext_now
 
 
 def start_session(ctx: WebContext, token: str, then: str = "/") -> None:
@@ -34,7 +35,7 @@ def setup_submit(ctx: WebContext):
                                 form.getunicode("repeat", ""), ctx.client(), ctx.clock())
     except AuthError as exc:
         return ctx.render("setup.tpl", status=429 if isinstance(exc, RateLimited) else 400,
-                          error=str(exc), certificate=certificate(ctx))
+                          error=gettext_now(str(exc)), certificate=certificate(ctx))
     start_session(ctx, ctx.auth.open_session(ctx.clock()))
 
 
@@ -50,7 +51,7 @@ def login_submit(ctx: WebContext):
                                ctx.clock())
     except AuthError as exc:
         status = 429 if isinstance(exc, RateLimited) else 401
-        return ctx.render("login.tpl", status=status, error=str(exc))
+        return ctx.render("login.tpl", status=status, error=gettext_now(str(exc)))
     start_session(ctx, token)
 
 

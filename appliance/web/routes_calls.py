@@ -20,6 +20,7 @@ from appliance.store.callstats import OUTCOMES
 from appliance.web import csvsafe
 from appliance.web.context import WebContext
 from appliance.web.timeline import duration, local_time, timeline
+from appliance.web.i18n import gettext_now
 
 PAGE = 50
 FILTERS = ("since", "until", "number", "operator", "queue", "outcome")
@@ -119,7 +120,8 @@ def export(ctx: WebContext):
 def detail(ctx: WebContext, call_id: str):
     record = ctx.notes.with_notes(ctx.calllog.get(call_id))
     if record is None:
-        raise bottle.HTTPError(404, f"There is no call {call_id} in the log.")
+        raise bottle.HTTPError(404, gettext_now("There is no call {id} in the log.").format(
+            id=call_id))
     zone = _zone(ctx)
     return ctx.render("call.tpl", call=record, steps=timeline(record, zone), duration=duration,
                       zone=zone, when=lambda stamp: local_time(stamp, zone))

@@ -10,6 +10,7 @@ from appliance import timefmt
 from appliance.present import duration
 from appliance.web import desk
 from appliance.web.context import WebContext, done, set_cookie
+from appliance.web.i18n import gettext_now
 
 HANDSET_COOKIE = "ivr_handset"
 YEAR_S = 365 * 86400
@@ -87,14 +88,15 @@ def _known(ctx: WebContext, call_id: str) -> bool:
 def save_notes(ctx: WebContext, call_id: str):
     """Keep the notes of a call; back to the operator page or the call's page."""
     if not _known(ctx, call_id):
-        raise bottle.HTTPError(404, f"There is no call {call_id}.")
+        raise bottle.HTTPError(404, gettext_now("There is no call {id}.").format(id=call_id))
     form = bottle.request.forms
     try:
         ctx.notes.save(call_id, form.getunicode("notes", ""), timefmt.iso(ctx.clock()))
     except ValueError as exc:
-        raise bottle.HTTPError(400, f"The notes were not saved: {exc}.") from None
+        raise bottle.HTTPError(400, gettext_now("The notes were not saved: {why}.").format(
+            why=exc)) from None
     back = "/operator" if form.getunicode("then") == "operator" else f"/calls/{call_id}"
-    done(back, "Notes saved.")
+    done(back, gettext_now("Notes saved."))
 
 
 CALL = "<call_id:re:[A-Za-z0-9_.:-]+>"

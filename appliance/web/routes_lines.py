@@ -14,11 +14,12 @@ from appliance.line_states import health_text
 from appliance.store.schema import LINE_DRIVERS, PCM_DRIVERS
 from appliance.web import forms
 from appliance.web.context import WebContext
+from appliance.web.i18n import N_, gettext_now
 
 MAX_LINES = 4
-DRIVER_WORDS = {"sim": "simulated line (no hardware)", "sim800": "SIM800 (GSM, analog audio)",
-                "sim7600": "SIM7600 (4G, USB audio)", "ec25": "Quectel EC25 (4G, USB audio)",
-                "v253": "voice modem (landline, V.253)"}
+DRIVER_WORDS = {"sim": N_("simulated line (no hardware)"), "sim800": N_("SIM800 (GSM, analog audio)"),
+                "sim7600": N_("SIM7600 (4G, USB audio)"), "ec25": N_("Quectel EC25 (4G, USB audio)"),
+                "v253": N_("voice modem (landline, V.253)")}
 LINE_ID = "<line_id:re:[A-Za-z0-9_-]{1,64}>"
 
 
@@ -95,7 +96,8 @@ def save_lines(ctx: WebContext):
         lines = [_line(form, f"lines[{index}]", old) for index, old in enumerate(settings["lines"])]
         return {**settings, "lines": lines}
     return forms.save_or_explain(ctx, change, lines_page, "/lines",
-                                 "Lines saved. They take effect when the appliance restarts.",
+                                 gettext_now("Lines saved. They take effect when the appliance "
+                                             "restarts."),
                                  form=form)
 
 
@@ -110,7 +112,8 @@ def add_line(ctx: WebContext):
         line = _line(form, f"lines[{index}]", {"id": forms.text(form, f"lines[{index}].id")})
         return {**settings, "lines": settings["lines"] + [line]}
     return forms.save_or_explain(ctx, change, lines_page, "/lines",
-                                 "Line added. It starts working when the appliance restarts.",
+                                 gettext_now("Line added. It starts working when the appliance "
+                                             "restarts."),
                                  form=form)
 
 
@@ -118,11 +121,12 @@ def remove_line(ctx: WebContext, line_id: str):
     def change(settings: dict) -> dict:
         kept = [line for line in settings["lines"] if line["id"] != line_id]
         if len(kept) == len(settings["lines"]):
-            raise bottle.HTTPError(404, f"There is no line {line_id}.")
+            raise bottle.HTTPError(404, gettext_now("There is no line {line}.").format(line=line_id))
         return {**settings, "lines": kept}
     return forms.save_or_explain(ctx, change, lines_page, "/lines",
-                                 f"Line {line_id} removed; the lines after it moved up one "
-                                 "crosspoint row. This takes effect when the appliance restarts.")
+                                 gettext_now("Line {line} removed; the lines after it moved up "
+                                             "one crosspoint row. This takes effect when the "
+                                             "appliance restarts.").format(line=line_id))
 
 
 ROUTES = (("GET", "/lines", lines_page), ("POST", "/lines", save_lines),

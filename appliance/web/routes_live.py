@@ -19,13 +19,15 @@ from appliance.engine.schedule import Schedule
 from appliance.events import OperatorPaused, OperatorUnpaused
 from appliance.line_states import REGISTRATION_WORDS, health_text
 from appliance.store import callstats
+from appliance.web import i18n
+from appliance.web.i18n import N_, gettext_now
 from appliance.web.context import WebContext, done
 from appliance.web.timeline import local_time
 
 # Operator states; a line's state carries its own label (appliance.line_states).
-STATE_WORDS = {"available": "Available", "reserved": "Calling back", "ringing": "Ringing",
-               "wrapup": "Wrap-up", "talking": "Talking", "paused": "Paused", "offhook": "Off hook",
-               "disabled": "Disabled"}
+STATE_WORDS = {"available": N_("Available"), "reserved": N_("Calling back"),
+               "ringing": N_("Ringing"), "wrapup": N_("Wrap-up"), "talking": N_("Talking"),
+               "paused": N_("Paused"), "offhook": N_("Off hook"), "disabled": N_("Disabled")}
 ABSENT = ("paused", "disabled")     # operator states in which nobody takes calls
 # A recording takes about 1 MB a minute of conversation (8 kHz, 16-bit; 2 MB with one channel
 # each way), so 1 GB left is a day or two of a busy office's recordings: time to act before the
@@ -58,25 +60,28 @@ def _opens(schedule: Schedule, now: float) -> str:
     """When the office opens next, as the owner says it: ``at 09:00`` or ``on Mon 09:00``."""
     at = schedule.next_open(now)
     if at is None:
-        return "The hours say it never opens"
+        return gettext_now("The hours say it never opens")
     when = schedule.local(at)
-    same_day = when.date() == schedule.local(now).date()
-    return "It opens " + when.strftime("today at %H:%M" if same_day else "on %a %d %b at %H:%M")
+    if when.date() == schedule.local(now).date():
+        return gettext_now("It opens today at {time}").format(time=when.strftime("%H:%M"))
+    return gettext_now("It opens on {day} at {time}").format(day=when.strftime("%a %d %b"),
+                                                             time=when.strftime("%H:%M"))
 
 
 def _operator_warning(operators: list[dict]) -> str | None:
     if not operators:
-        return "No operators are set up, so no call can be answered. Add them on the Operators page."
+        return gettext_now("No operators are set up, so no call can be answered. Add them on the "
+                           "Operators page.")
     if any(op["state"] not in ABSENT for op in operators):
         return None
     if all(op["state"] == "paused" for op in operators):
-        return ("Every operator is paused: nobody is offered calls. Unpause someone below, or "
-                "callers wait in the queue.")
+        return gettext_now("Every operator is paused: nobody is offered calls. Unpause someone "
+                           "below, or callers wait in the queue.")
     if all(op["state"] == "disabled" for op in operators):
-        return ("No operator is enabled: nobody is offered calls. Enable someone on the "
-                "Operators page.")
-    return ("No operator is present: the others are paused or not enabled, so nobody is "
-            "offered calls. Unpause someone below.")
+        return gettext_now("No operator is enabled: nobody is offered calls. Enable someone on "
+                           "the Operators page.")
+    return gettext_now("No operator is present: the others are paused or not enabled, so nobody "
+                       "is offered calls. Unpause someone below.")
 
 
 def _line_warnings(lines: list[dict]) -> list[str]:
@@ -84,13 +89,16 @@ def _line_warnings(lines: list[dict]) -> list[str]:
     for line in lines:
         registration = line["health"].get("registration")
         if line["warning"]:
-            found.append(f"Line {line['id']}: {line['warning']}.")
+            found.append(gettext_now("Line {line}: {warning}.").format(
+                line=line['id'], warning=line['warning']))
         elif line["state"] == "down":
-            found.append(f"Line {line['id']} is out of service: calls cannot come in on it.")
+            found.append(gettext_now("Line {line} is out of service: calls cannot come in on "
+                                     "it.").format(line=line['id']))
         elif registration is not None and registration not in REGISTERED:
             words = REGISTRATION_WORDS.get(registration, registration)
-            found.append(f"Line {line['id']} is not registered on the mobile network "
-                         f"({words}): calls cannot come in on it until it is.")
+            found.append(gettext_now("Line {line} is not registered on the mobile network "
+                                     "({words}): calls cannot come in on it until it is.").format(
+                line=line['id'], words=words))
     return found
 
 
@@ -101,9 +109,10 @@ def _disk_warning(ctx: WebContext) -> str | None:
         return None
     if usage.free >= DISK_LOW_BYTES:
         return None
-    return (f"The disk is nearly full: {usage.free / 1024 ** 2:.0f} MB free of "
-            f"{usage.total / 1024 ** 3:.1f} GB. Recordings, voicemail and the call log stop "
-            "being saved when it is full: delete old recordings or fit a larger card.")
+    return gettext_now("The disk is nearly full: {free} MB free of {total} GB. Recordings, "
+                       "voicemail and the call log stop being saved when it is full: delete old "
+                       "recordings or fit a larger card.").format(
+        free=f"{usage.free / 1024 ** 2:.0f}", total=f"{usage.total / 1024 ** 3:.1f}")
 
 
 def warnings(ctx: WebContext, snap: dict | None, settings: dict) -> list[tuple[str, str]]:
@@ -112,8 +121,9 @@ def warnings(ctx: WebContext, snap: dict | None, settings: dict) -> list[tuple[s
     schedule = Schedule(settings["hours"])
     now = ctx.clock()
     if not schedule.is_open(now):
-        found.append(("warn", "The office is closed now (Hours page): callers hear the closed "
-                              f"message. {_opens(schedule, now)}."))
+        found.append(("warn", gettext_now("The office is closed now (Hours page): callers hear "
+                                          "the closed message. {opens}.").format(
+            opens=_opens(schedule, now))))
     if snap is not None:
         nobody = _operator_warning(snap["operators"])
         if nobody:
@@ -162,15 +172,16 @@ def live(ctx: WebContext):
 
 def pause(ctx: WebContext, operator_id: str):
     ctx.source.post(OperatorPaused(operator_id))
-    done("/", f"{operator_id} is paused: no calls are offered until unpaused.")
+    done("/", gettext_now("{id} is paused: no calls are offered until unpaused.").format(
+        id=operator_id))
 
 
 def unpause(ctx: WebContext, operator_id: str):
     ctx.source.post(OperatorUnpaused(operator_id))
-    done("/", f"{operator_id} is back: calls are offered again.")
+    done("/", gettext_now("{id} is back: calls are offered again.").format(id=operator_id))
 
 
 OPERATOR = "<operator_id:re:[A-Za-z0-9_-]+>"
-ROUTES = (("GET", "/", dashboard), ("GET", "/live", live),
+ROUTES = (*i18n.ROUTES, ("GET", "/", dashboard), ("GET", "/live", live),
           ("POST", f"/operators/{OPERATOR}/pause", pause),
           ("POST", f"/operators/{OPERATOR}/unpause", unpause))

@@ -5,6 +5,7 @@ import bottle
 
 from appliance.web import forms, menu_form
 from appliance.web.context import WebContext
+from appliance.web.i18n import gettext_now
 
 
 def _fallback(value: str) -> dict:
@@ -37,7 +38,7 @@ def save_menu(ctx: WebContext):
         values["error_at"] = menu_form.form_path(values.get("error_at"), form)
         return menu_page(ctx, status, **values)
     return forms.save_or_explain(ctx, lambda s: {**s, "menu": _menu(form, s["menu"])}, page,
-                                 "/menu", "Voice menu saved. New calls hear it from now on.",
+                                 "/menu", gettext_now("Voice menu saved. New calls hear it from now on."),
                                  form=form)
 
 

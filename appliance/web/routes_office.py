@@ -12,13 +12,15 @@ from appliance.store.fields import NAME
 from appliance.store.schema import DAYS, OVERFLOW_ACTIONS, STRATEGIES
 from appliance.web import forms
 from appliance.web.context import WebContext
+from appliance.web.i18n import N_, gettext_now
 
-DAY_NAMES = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
-                            "Sunday")))
-STRATEGY_LABELS = {"lru": "Idle longest (lru)", "fewest_calls": "Fewest calls today",
-                   "random": "Random", "ring_all": "All phones at once"}
-OVERFLOW_LABELS = {"voicemail": "Leave a voicemail", "callback_offer": "Offer a callback",
-                   "goodbye": "Say goodbye and hang up"}
+# labels in English, marked N_ for the catalogs; the templates translate them with _()
+DAY_NAMES = dict(zip(DAYS, (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"),
+                            N_("Friday"), N_("Saturday"), N_("Sunday"))))
+STRATEGY_LABELS = {"lru": N_("Idle longest (lru)"), "fewest_calls": N_("Fewest calls today"),
+                   "random": N_("Random"), "ring_all": N_("All phones at once")}
+OVERFLOW_LABELS = {"voicemail": N_("Leave a voicemail"), "callback_offer": N_("Offer a callback"),
+                   "goodbye": N_("Say goodbye and hang up")}
 
 
 # ---- a queue from the form ------------------------------------------------------------------------
@@ -47,12 +49,20 @@ def _queue(form, name: str, old: dict) -> dict:
             "max_wait_s": number(form, path + "max_wait_s", nullable=True),
             "overflow": _overflow(form, path + "overflow"),
             "leave_when_empty": forms.checkbox(form, path + "leave_when_empty"),
-            "default_handle_s": number(form, path + "default_handle_s")}
+            "default_handle_s": number(form, path + "default_handle_s"),
+            "service_level_s": number(form, path + "service_level_s", nullable=True)}
 
 
 def _callbacks(form, old: dict) -> dict:
     return {**old, "max_attempts": forms.number(form, "callbacks.max_attempts"),
-            "retry_after_s": forms.number(form, "callbacks.retry_after_s")}
+            "retry_after_s": forms.number(form, "callbacks.retry_after_s"),
+            "answer_timeout_s": forms.number(form, "callbacks.answer_timeout_s"),
+            "close_margin_s": forms.number(form, "callbacks.close_margin_s")}
+
+
+def _reports(form, old: dict) -> dict:
+    return {**old, "service_level_s": forms.number(form, "reports.service_level_s"),
+            "missed_rings_flag": forms.number(form, "reports.missed_rings_flag")}
 
 
 def check_name(name: str, path: str, taken) -> str:
@@ -203,13 +213,13 @@ def _overflow_value(overflow) -> str:
 def queues_page(ctx: WebContext, status: int = 200, **values):
     settings = ctx.store.load()
     names = sorted(settings["queues"])
-    overflows = [("", "Nothing: keep waiting")] + [
+    overflows = [("", N_("Nothing: keep waiting"))] + [
         (a, OVERFLOW_LABELS[a]) for a in OVERFLOW_ACTIONS if a != "queue"]
     return ctx.render("queues.tpl", status=status, settings=settings, names=names,
                       strategies=[(s, STRATEGY_LABELS.get(s, s)) for s in STRATEGIES],
                       overflows=overflows, overflow_value=_overflow_value, help=forms.help_for,
                       **{"typed": forms.Typed(), "removing": None, "blockers": [],
-                         "confirm_form": "queues-form", "confirm_label": "Yes, save the queues",
+                         "confirm_form": "queues-form", "confirm_label": gettext_now("Yes, save the queues"),
                          **values})
 
 
@@ -217,7 +227,8 @@ def hours_page(ctx: WebContext, status: int = 200, **values):
     return ctx.render("hours.tpl", status=status, settings=ctx.store.load(), days=DAY_NAMES,
                       show=_show_ranges, help=forms.help_for,
                       **{"typed": forms.Typed(), "confirm_form": "hours-form",
-                         "confirm_label": "Yes, close the office all week", **values})
+                         "confirm_label": gettext_now("Yes, close the office all week"),
+                         **values})
 
 
 def save_queues(ctx: WebContext):
@@ -227,7 +238,8 @@ def save_queues(ctx: WebContext):
     def change(settings: dict) -> dict:
         queues = {name: _queue(form, name, old) for name, old in settings["queues"].items()}
         renames.update(_renames(form, settings["queues"]))
-        doc = {**settings, "queues": queues, "callbacks": _callbacks(form, settings["callbacks"])}
+        doc = {**settings, "queues": queues, "callbacks": _callbacks(form, settings["callbacks"]),
+               "reports": _reports(form, settings["reports"])}
         return rename_queues(doc, renames)
 
     def page(ctx, status, **values):
@@ -239,9 +251,10 @@ def save_queues(ctx: WebContext):
         return queues_page(ctx, status, **values)
 
     def message() -> str:
-        moved = "; ".join(f"queue {old} is now {new}, with every operator, menu key and queue "
-                          "that named it" for old, new in renames.items())
-        return "Queues saved." + (f" {moved[0].upper()}{moved[1:]}." if moved else "")
+        moved = "; ".join(gettext_now("queue {old} is now {new}, with every operator, menu key "
+                                      "and queue that named it").format(old=old, new=new)
+                          for old, new in renames.items())
+        return gettext_now("Queues saved.") + (f" {moved[0].upper()}{moved[1:]}." if moved else "")
     return forms.save_or_explain(ctx, change, page, "/queues", message, form=form,
                                  renamed=renames)
 
@@ -255,8 +268,9 @@ def add_queue(ctx: WebContext):
         added.append(name)
         return {**settings, "queues": {**settings["queues"], name: {}}}
     return forms.save_or_explain(
-        ctx, change, queues_page, "/queues", lambda: f"Queue {added[0]} added. Give it operators "
-        "(Operators page) and a menu key (Voice menu) so that callers reach it.", form=form)
+        ctx, change, queues_page, "/queues", lambda: gettext_now(
+            "Queue {name} added. Give it operators (Operators page) and a menu key (Voice menu) "
+            "so that callers reach it.").format(name=added[0]), form=form)
 
 
 def remove_queue(ctx: WebContext, name: str):
@@ -264,20 +278,20 @@ def remove_queue(ctx: WebContext, name: str):
     form = bottle.request.forms.decode()
     settings = ctx.store.load()
     if name not in settings["queues"]:
-        raise bottle.HTTPError(404, f"There is no queue {name}.")
+        raise bottle.HTTPError(404, gettext_now("There is no queue {name}.").format(name=name))
     blockers = removal_blockers(settings, name)
     if blockers or not forms.confirmed(form):
         status = 409 if blockers and forms.confirmed(form) else 200
         losing = [op["id"] for op in settings["operators"] if name in op["queues"]]
         return queues_page(ctx, status, removing=name, blockers=blockers, losing=losing)
     return forms.save_or_explain(ctx, lambda s: without_queue(s, name), queues_page, "/queues",
-                                 f"Queue {name} removed.")
+                                 gettext_now("Queue {name} removed.").format(name=name))
 
 
 def save_hours(ctx: WebContext):
     form = bottle.request.forms.decode()
     return forms.save_or_explain(ctx, lambda s: {**s, "hours": _hours(form, s["hours"])},
-                                 hours_page, "/hours", "Opening hours saved.", form=form,
+                                 hours_page, "/hours", gettext_now("Opening hours saved."), form=form,
                                  ask=closed_all_week)
 
 

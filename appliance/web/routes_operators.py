@@ -7,6 +7,7 @@ import bottle
 from appliance.errors import SettingsError
 from appliance.web import forms
 from appliance.web.context import WebContext
+from appliance.web.i18n import gettext_now
 
 MAX_OPERATORS = 20
 
@@ -28,7 +29,7 @@ def _index(settings: dict, operator_id: str) -> int:
     for index, operator in enumerate(settings["operators"]):
         if operator["id"] == operator_id:
             return index
-    raise bottle.HTTPError(404, f"There is no operator {operator_id}.")
+    raise bottle.HTTPError(404, gettext_now("There is no operator {id}.").format(id=operator_id))
 
 
 def _fate(queue: dict, name: str) -> str:
@@ -77,10 +78,10 @@ def add(ctx: WebContext):
         added.append(_from_form(form, None))
         return {**settings, "operators": settings["operators"] + added}
     return forms.save_or_explain(ctx, change, _page, "/operators",
-                                 lambda: f"Operator {added[0]['name']} added.", form=form,
+                                 lambda: gettext_now("Operator {name} added.").format(name=added[0]['name']), form=form,
                                  ask=nobody_answers, add_typed=forms.Typed(form),
                                  confirm_form="add-operator",
-                                 confirm_label="Yes, add the operator anyway")
+                                 confirm_label=gettext_now("Yes, add the operator anyway"))
 
 
 def edit(ctx: WebContext, operator_id: str):
@@ -92,10 +93,11 @@ def edit(ctx: WebContext, operator_id: str):
         operators[index] = _from_form(form, operators[index])
         return {**settings, "operators": operators}
     return forms.save_or_explain(ctx, change, _page, "/operators",
-                                 f"Operator {operator_id} saved.", editing=operator_id, form=form,
+                                 gettext_now("Operator {id} saved.").format(id=operator_id),
+                                 editing=operator_id, form=form,
                                  ask=nobody_answers, edit_typed=forms.Typed(form),
                                  confirm_form="edit-operator",
-                                 confirm_label="Yes, save: nobody takes calls")
+                                 confirm_label=gettext_now("Yes, save: nobody takes calls"))
 
 
 def remove(ctx: WebContext, operator_id: str):
@@ -110,7 +112,8 @@ def remove(ctx: WebContext, operator_id: str):
     if not forms.confirmed(form):
         left = change(settings)
         return _page(ctx, removing=settings["operators"][index], consequence=nobody_answers(left))
-    return forms.save_or_explain(ctx, change, _page, "/operators", f"Operator {operator_id} removed.")
+    return forms.save_or_explain(ctx, change, _page, "/operators",
+                                 gettext_now("Operator {id} removed.").format(id=operator_id))
 
 
 def save_count(ctx: WebContext):
@@ -127,7 +130,7 @@ def save_count(ctx: WebContext):
                     f"{count:g} first, or remove them.")
         return {**settings, "handsets": {**settings["handsets"], "count": count}}
     return forms.save_or_explain(ctx, change, _page, "/operators",
-                                 lambda: "Number of desk phones saved.", form=form)
+                                 lambda: gettext_now("Number of desk phones saved."), form=form)
 
 
 OPERATOR = "<operator_id:re:[A-Za-z0-9_-]+>"

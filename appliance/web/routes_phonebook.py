@@ -12,6 +12,7 @@ from appliance.store.phonebook import FIELDS
 from appliance.store.phonebook_csv import HEADER, MAX_BYTES
 from appliance.web import csvsafe
 from appliance.web.context import WebContext, done
+from appliance.web.i18n import gettext_now
 
 SHOWN = 200
 NUMBER = r"<number:re:\+?[0-9]{1,32}>"
@@ -47,33 +48,36 @@ def _change(ctx: WebContext, action, message: str, **page_values):
     try:
         action()
     except (PhoneBookError, StoreError) as exc:
-        return _page(ctx, 400, error=f"Not saved: {exc}.", **page_values)
+        return _page(ctx, 400, error=gettext_now("Not saved: {why}.").format(why=exc),
+                     **page_values)
     done("/phonebook", message)
 
 
 def add(ctx: WebContext):
     entry = _entry(bottle.request.forms)
     return _change(ctx, lambda: ctx.phonebook.add(entry),
-                   f"{entry['name'] or entry['company']} added to the phone book.", form=entry)
+                   gettext_now("{name} added to the phone book.").format(
+                       name=entry['name'] or entry['company']), form=entry)
 
 
 def edit(ctx: WebContext, number: str):
     entry = _entry(bottle.request.forms)
-    return _change(ctx, lambda: ctx.phonebook.edit(number, entry), f"{entry['number']} saved.",
+    return _change(ctx, lambda: ctx.phonebook.edit(number, entry), gettext_now("{number} saved.").format(number=entry['number']),
                    editing=number, form=entry)
 
 
 def delete(ctx: WebContext, number: str):
-    return _change(ctx, lambda: ctx.phonebook.delete(number), f"{number} deleted.")
+    return _change(ctx, lambda: ctx.phonebook.delete(number), gettext_now("{number} deleted.").format(number=number))
 
 
 def import_csv(ctx: WebContext):
-    too_large = f"The file is too large; the limit is {MAX_BYTES // 2 ** 20} MB. Nothing changed."
+    too_large = gettext_now("The file is too large; the limit is {mb} MB. Nothing "
+                            "changed.").format(mb=MAX_BYTES // 2 ** 20)
     if (bottle.request.content_length or 0) > MAX_BYTES + 64 * 1024:
         return _page(ctx, 400, error=too_large)
     upload = bottle.request.files.get("csv")
     if upload is None:
-        return _page(ctx, 400, error="Choose a CSV file to import.")
+        return _page(ctx, 400, error=gettext_now("Choose a CSV file to import."))
     data = upload.file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         return _page(ctx, 400, error=too_large)
@@ -81,9 +85,11 @@ def import_csv(ctx: WebContext):
     try:
         added, updated = ctx.phonebook.import_csv(_unquoted(data), replace=replace)
     except (PhoneBookError, StoreError) as exc:
-        return _page(ctx, 400, error=f"The file was not imported, nothing changed: {exc}.")
-    done("/phonebook", f"Imported: {added} added, {updated} updated"
-                       + (" (the phone book is now this file)." if replace else "."))
+        return _page(ctx, 400, error=gettext_now("The file was not imported, nothing changed: "
+                                                   "{why}.").format(why=exc))
+    done("/phonebook", gettext_now("Imported: {added} added, {updated} updated").format(
+        added=added, updated=updated)
+        + (gettext_now(" (the phone book is now this file).") if replace else "."))
 
 
 def _unquoted(data: bytes) -> bytes:

@@ -13,6 +13,7 @@ from appliance.store.settings import atomic_write
 from appliance.web.context import WebContext, done
 from appliance.web.prompt_files import KEY, PromptFiles
 from appliance.web_audio import MAX_BYTES, AudioRejected, read_info, to_phone_wav
+from appliance.web.i18n import gettext_now
 
 LANG = "<lang:re:[a-z]{2}>"
 PROMPT = "<key:re:[a-z0-9_]{1,64}>"
@@ -46,7 +47,7 @@ def _rate_checked(data: bytes) -> bytes:
 
 def _checked(lang: str, key: str) -> None:
     if lang not in LANGUAGES or not KEY.fullmatch(key):
-        raise bottle.HTTPError(404, "No such prompt.")
+        raise bottle.HTTPError(404, gettext_now("No such prompt."))
 
 
 def _upload_bytes() -> bytes:
@@ -54,7 +55,7 @@ def _upload_bytes() -> bytes:
         raise UploadRejected(f"The file is too large; the limit is {MAX_BYTES // 2 ** 20} MB.")
     upload = bottle.request.files.get("sound")
     if upload is None:
-        raise UploadRejected("Choose a WAV file to upload.")
+        raise UploadRejected(gettext_now("Choose a WAV file to upload."))
     name = upload.raw_filename or ""
     if any(part in name for part in ("/", "\\", "..")) or "\x00" in name:
         raise UploadRejected("The file name must be a plain name, without folders or '..'.")
@@ -76,7 +77,7 @@ def sound(ctx: WebContext, lang: str, key: str):
     custom = files.custom_path(lang, key)
     path = custom if custom.is_file() else files.default_path(lang, key)
     if path is None:
-        raise bottle.HTTPError(404, "This prompt has no recording yet.")
+        raise bottle.HTTPError(404, gettext_now("This prompt has no recording yet."))
     return bottle.static_file(path.name, root=str(path.parent), mimetype="audio/wav")
 
 
@@ -88,29 +89,31 @@ def upload(ctx: WebContext, lang: str, key: str):
         return prompts_page(ctx, 400, error=f"{lang}/{key}: {exc}")
     except DAMAGED as exc:
         log.warning("prompt upload %s/%s refused: %s: %s", lang, key, type(exc).__name__, exc)
-        return prompts_page(ctx, 400, error=f"{lang}/{key}: this WAV file is damaged or not "
-                                            "usable (its header is wrong). Save it as WAV (PCM) "
-                                            "again and upload it.")
+        return prompts_page(ctx, 400, error=f"{lang}/{key}: " + gettext_now(
+            "this WAV file is damaged or not usable (its header is wrong). Save it as WAV (PCM) "
+            "again and upload it."))
     target = PromptFiles(ctx.data_dir).custom_path(lang, key)
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(target, converted)
-    done("/prompts", f"New recording for {key} ({lang}) saved.")
+    done("/prompts", gettext_now("New recording for {key} ({lang}) saved.").format(
+        key=key, lang=lang))
 
 
 def upload_new(ctx: WebContext):
     form = bottle.request.forms
     lang, key = form.getunicode("lang", ""), form.getunicode("key", "").strip()
     if lang not in LANGUAGES or not KEY.fullmatch(key):
-        return prompts_page(ctx, 400, error="A new prompt needs a language and a name of "
-                                            "lowercase letters, digits and '_' (for example "
-                                            "opening_times).")
+        return prompts_page(ctx, 400, error=gettext_now(
+            "A new prompt needs a language and a name of lowercase letters, digits and '_' "
+            "(for example opening_times)."))
     return upload(ctx, lang, key)
 
 
 def restore(ctx: WebContext, lang: str, key: str):
     _checked(lang, key)
     PromptFiles(ctx.data_dir).custom_path(lang, key).unlink(missing_ok=True)
-    done("/prompts", f"{key} ({lang}) is back to the default recording.")
+    done("/prompts", gettext_now("{key} ({lang}) is back to the default recording.").format(
+        key=key, lang=lang))
 
 
 ROUTES = (("GET", "/prompts", prompts_page), ("GET", f"/prompts/{LANG}/{PROMPT}.wav", sound),

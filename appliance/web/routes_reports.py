@@ -20,23 +20,24 @@ from appliance import timefmt
 from appliance.store import callstats
 from appliance.web import charts, csvsafe
 from appliance.web.context import WebContext
+from appliance.web.i18n import N_, gettext_now
 from appliance.web.timeline import duration
 
-PRESETS = (("today", "Today"), ("7d", "Last 7 days"), ("30d", "Last 30 days"),
-           ("365d", "Last 12 months"))
+PRESETS = (("today", N_("Today")), ("7d", N_("Last 7 days")), ("30d", N_("Last 30 days")),
+           ("365d", N_("Last 12 months")))
 # Every outcome of the contract in the owner's words, then a live call's provisional record.
 OUTCOME_WORDS = {
-    "answered": "Answered by an operator",
-    "abandoned_menu": "Ended in the menu",
-    "abandoned_queue": "Gave up in the queue",
-    "callback_requested": "Asked to be called back",
-    "callback_answered": "Dial-backs answered",
-    "callback_failed": "Dial-backs that reached nobody",
-    "voicemail": "Left for voicemail",
-    "closed": "Called while the office was closed",
-    "no_operators": "Nobody there to answer (no operator present)",
-    "failed": "Failed (a line or appliance fault)",
-    "unknown": "Still going on (live calls)",
+    "answered": N_("Answered by an operator"),
+    "abandoned_menu": N_("Ended in the menu"),
+    "abandoned_queue": N_("Gave up in the queue"),
+    "callback_requested": N_("Asked to be called back"),
+    "callback_answered": N_("Dial-backs answered"),
+    "callback_failed": N_("Dial-backs that reached nobody"),
+    "voicemail": N_("Left for voicemail"),
+    "closed": N_("Called while the office was closed"),
+    "no_operators": N_("Nobody there to answer (no operator present)"),
+    "failed": N_("Failed (a line or appliance fault)"),
+    "unknown": N_("Still going on (live calls)"),
 }
 
 
@@ -141,81 +142,88 @@ def raw(value, kind: str) -> str:
 
 def outcome_table(f: dict) -> Table:
     """Every outcome, live calls included, so the rows add up to the calls of the period."""
-    table = Table("outcomes", "Outcomes", [("Outcome", "text"), ("Calls", "n")],
-                  hint="The rows without indent add up to the total; indented rows are a part "
-                       "of the row above.")
+    table = Table("outcomes", N_("Outcomes"), [(N_("Outcome"), "text"), (N_("Calls"), "n")],
+                  hint=N_("The rows without indent add up to the total; indented rows are a "
+                          "part of the row above."))
     counts = f["outcomes"]
     for name in (*OUTCOME_WORDS, *sorted(set(counts) - set(OUTCOME_WORDS))):
         if name == "unknown" and not counts.get(name):
             continue
         table.add([OUTCOME_WORDS.get(name, name.replace("_", " ")), counts.get(name, 0)])
         if name == "abandoned_menu":
-            table.add(["of them self-service (heard a message, then left)",
+            table.add([N_("of them self-service (heard a message, then left)"),
                        f["menu"]["self_service"]], "sub")
-            table.add(["of them gave up in the menu", f["menu"]["abandoned"]], "sub")
+            table.add([N_("of them gave up in the menu"), f["menu"]["abandoned"]], "sub")
         if name == "abandoned_queue":
             table.add([f"of them within {f['abandon']['short_abandon_s']:g} s (short, not in "
                        "the abandon rate)", f["abandon"]["short_abandons"]], "sub")
-    table.add(["Total", f["calls"]], "total")
+    table.add([N_("Total"), f["calls"]], "total")
     return table
 
 
 def summary_table(f: dict) -> Table:
     """The figures at a glance, with handle time, callbacks and transfers."""
-    table = Table("summary", "At a glance", [("Figure", "text"), ("Value", "n")])
+    table = Table("summary", N_("At a glance"), [(N_("Figure"), "text"), (N_("Value"), "n")])
     back, handle = f["callbacks"]["time_to_callback"], f["handle"]
     for label, value, kind in (
-            ("Calls", f["calls"], "n"), ("Inbound calls", f["inbound"], "n"),
-            ("Dial-backs made", f["callbacks_dialled"], "n"),
+            (N_("Calls"), f["calls"], "n"), (N_("Inbound calls"), f["inbound"], "n"),
+            (N_("Dial-backs made"), f["callbacks_dialled"], "n"),
             (f"Service level (answered within {f['service_level']['target_s']:g} s)",
              f["service_level"]["share"], "%"),
-            ("Average speed of answer", f["asa"]["average_s"], "s"),
-            ("Abandon rate (short abandons left out)", f["abandon"]["rate"], "%"),
-            ("Average wait", f["wait"]["average_s"], "s"),
-            ("Longest wait", f["wait"]["longest_s"], "s"),
-            ("Average talk", handle["talk_s"], "s"), ("Average hold", handle["hold_s"], "s"),
-            ("Average wrap-up", handle["wrapup_s"], "s"),
-            ("Average handle time (talk + hold + wrap-up)", handle["average_handle_s"], "s"),
-            ("Average ring before answer (not in handle time)", handle["ring_s"], "s"),
-            ("Callbacks asked for", f["callbacks"]["requested"], "n"),
-            ("Callback requests called back", back["served"], "n"),
-            ("Time to callback, average", back["average_s"], "s"),
-            ("Time to callback, longest", back["longest_s"], "s"),
-            ("Transferred calls", f["transfers"]["calls"], "n"),
-            ("Transfers", f["transfers"]["count"], "n")):
+            (N_("Average speed of answer"), f["asa"]["average_s"], "s"),
+            (N_("Abandon rate (short abandons left out)"), f["abandon"]["rate"], "%"),
+            (N_("Average wait"), f["wait"]["average_s"], "s"),
+            (N_("Longest wait"), f["wait"]["longest_s"], "s"),
+            (N_("Average talk"), handle["talk_s"], "s"),
+            (N_("Average hold"), handle["hold_s"], "s"),
+            (N_("Average wrap-up"), handle["wrapup_s"], "s"),
+            (N_("Average handle time (talk + hold + wrap-up)"), handle["average_handle_s"], "s"),
+            (N_("Average ring before answer (not in handle time)"), handle["ring_s"], "s"),
+            (N_("Callbacks asked for"), f["callbacks"]["requested"], "n"),
+            (N_("Callback requests called back"), back["served"], "n"),
+            (N_("Time to callback, average"), back["average_s"], "s"),
+            (N_("Time to callback, longest"), back["longest_s"], "s"),
+            (N_("Transferred calls"), f["transfers"]["calls"], "n"),
+            (N_("Transfers"), f["transfers"]["count"], "n")):
         table.add([label, value], kind=kind)
     return table
 
 
 def queue_table(f: dict) -> Table:
     target = f"{f['service_level']['target_s']:g}"
-    table = Table("queues", "Queues", [
-        ("Queue", "text"), ("Queued", "n"), ("Answered", "n"), (f"Within {target} s", "n"),
-        ("Service level", "%"), ("Speed of answer", "s"), ("Gave up", "n"),
-        ("Short abandons", "n"), ("Abandon rate", "%"), ("Callbacks asked", "n")],
-        hint=f"Service level: answered within {target} s of joining the queue. Short abandons "
+    own = any(q["target_s"] != f["service_level"]["target_s"] for q in f["per_queue"])
+    within = N_("Within its target") if own else f"Within {target} s"
+    table = Table("queues", N_("Queues"), [
+        (N_("Queue"), "text"), (N_("Queued"), "n"), (N_("Answered"), "n"), (within, "n"),
+        (N_("Service level"), "%"), (N_("Speed of answer"), "s"), (N_("Gave up"), "n"),
+        (N_("Short abandons"), "n"), (N_("Abandon rate"), "%"), (N_("Callbacks asked"), "n"),
+        (N_("Target"), "s")],
+        hint=f"Service level: answered within the queue's target (Queues page; {target} s "
+             "unless the queue sets its own) of joining the queue. Short abandons "
              f"(gone within {f['abandon']['short_abandon_s']:g} s) are left out of the abandon "
              "rate.")
     for q in f["per_queue"]:
         table.add([q["queue"], q["offered"], q["answered"], q["answered_within"],
                    q["service_level"], q["asa_s"], q["abandoned"], q["short_abandons"],
-                   q["abandon_rate"], q["callbacks_requested"]])
+                   q["abandon_rate"], q["callbacks_requested"], q["target_s"]])
     return table
 
 
 def operator_table(f: dict) -> Table:
-    table = Table("operators", "Operators", [
-        ("Operator", "text"), ("Calls taken", "n"), ("Rings missed", "n"), ("Talk", "s"),
-        ("Average talk", "s"), ("Hold", "s"), ("Wrap-up", "s"), ("Busy", "s"),
-        ("Average handle", "s"), ("Present", "s"), ("Occupancy", "%"), ("Note", "text")],
-        hint="Busy is talk + hold + wrap-up. Present runs from the first ring of the operator's "
-             "phone to the end of their last wrap-up, each day. Pause time cannot be shown: "
-             "the call log does not record log-ins or pauses (docs/reports.md).")
+    table = Table("operators", N_("Operators"), [
+        (N_("Operator"), "text"), (N_("Calls taken"), "n"), (N_("Rings missed"), "n"),
+        (N_("Talk"), "s"), (N_("Average talk"), "s"), (N_("Hold"), "s"), (N_("Wrap-up"), "s"),
+        (N_("Busy"), "s"), (N_("Average handle"), "s"), (N_("Present"), "s"),
+        (N_("Occupancy"), "%"), (N_("Note"), "text")],
+        hint=N_("Busy is talk + hold + wrap-up. Present runs from the first ring of the "
+                "operator's phone to the end of their last wrap-up, each day. Pause time cannot "
+                "be shown: the call log does not record log-ins or pauses (docs/reports.md)."))
     for o in f["per_operator"]:
         table.add([o["operator"], o["calls_taken"], o["rings_missed"], o["talk_s"],
                    o["average_talk_s"], o["hold_s"], o["wrapup_s"], o["busy_s"],
                    o["average_handle_s"], o["present_s"], o["occupancy"],
-                   "many missed rings" if o["flagged"] else ""], "flagged" if o["flagged"] else "")
+                   N_("many missed rings") if o["flagged"] else ""],
+                  "flagged" if o["flagged"] else "")
     return table
 
 
@@ -319,7 +327,7 @@ def export(ctx: WebContext):
         raise bottle.HTTPError(400, error)
     table = _drawn(figures, zone)["tables"].get(bottle.request.query.get("table", ""))
     if table is None:
-        raise bottle.HTTPError(404, "There is no such table on the reports page.")
+        raise bottle.HTTPError(404, gettext_now("There is no such table on the reports page."))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     units = {"s": " (s)", "%": " (%)"}

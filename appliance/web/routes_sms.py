@@ -13,13 +13,15 @@ from appliance.engine.schedule import Schedule
 from appliance.store.menu_schema import LANGUAGES
 from appliance.web import forms
 from appliance.web.context import WebContext
+from appliance.web.i18n import N_, gettext_now
 
-KIND_WORDS = {"callback_confirm": ("Callback booked",
-                                   "sent when a caller books a callback: the number and the time "
-                                   "we expect to call"),
-              "missed_apology": ("Missed call",
-                                 "sent when a caller hangs up while waiting in the queue")}
-LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "it": "Italian"}
+# labels in English, marked N_ for the catalogs; sms.tpl translates them with _()
+KIND_WORDS = {"callback_confirm": (N_("Callback booked"),
+                                   N_("sent when a caller books a callback: the number and the "
+                                      "time we expect to call")),
+              "missed_apology": (N_("Missed call"),
+                                 N_("sent when a caller hangs up while waiting in the queue"))}
+LANGUAGE_NAMES = {"en": N_("English"), "ru": N_("Russian"), "it": N_("Italian")}
 EXAMPLE_NUMBER = "+441632960001"
 
 
@@ -66,7 +68,7 @@ def _sms(form, old: dict) -> dict:
 def save_sms(ctx: WebContext):
     form = bottle.request.forms.decode()
     return forms.save_or_explain(ctx, lambda s: {**s, "sms": _sms(form, s["sms"])}, sms_page,
-                                 "/sms", "Text messages saved.", form=form)
+                                 "/sms", gettext_now("Text messages saved."), form=form)
 
 
 ROUTES = (("GET", "/sms", sms_page), ("POST", "/sms", save_sms))

@@ -27,6 +27,7 @@ from appliance.web.forms import with_warnings
 from appliance.web import routes_auth
 from appliance.web.routes_auth import start_session
 from appliance.web.timeline import duration
+from appliance.web.i18n import gettext_now
 
 
 def _lines(ctx: WebContext) -> list[dict]:
@@ -186,11 +187,12 @@ def _apply(ctx: WebContext, kept: backup.Staged):
     try:
         saved = backup.apply(ctx.data_dir, kept.token, ctx.store)
     except ApplianceError as exc:
-        return system_page(ctx, 400, error=f"The backup was not restored, nothing changed: {exc}")
+        return system_page(ctx, 400, error=gettext_now(
+            "The backup was not restored, nothing changed: {why}").format(why=exc))
     audit.record(ctx.data_dir, ctx.client(), old, saved, "web restore", clock=ctx.clock)
     ctx.source.post(SettingsChanged(saved))
-    message = "Settings restored from the backup." if kept.kind == "settings" else \
-        f"Restored from the backup: {kept.summary()}."
+    message = gettext_now("Settings restored from the backup.") if kept.kind == "settings" \
+        else gettext_now("Restored from the backup: {summary}.").format(summary=kept.summary())
     done("/system", with_warnings(message, saved))
 
 
@@ -202,20 +204,22 @@ def restore(ctx: WebContext):
     if token:
         kept = backup.staged(ctx.data_dir, token)
         if kept is None:
-            return system_page(ctx, 400, error="This restore has expired or was already done; "
-                                               "upload the file again. Nothing changed.")
+            return system_page(ctx, 400, error=gettext_now(
+                "This restore has expired or was already done; upload the file again. Nothing "
+                "changed."))
         if form.get("confirmed") != "1":
             backup.discard(ctx.data_dir, token)
-            flash("Restore cancelled. Nothing changed.")
+            flash(gettext_now("Restore cancelled. Nothing changed."))
             return bottle.redirect("/system", 303)
         return _apply(ctx, kept)
     upload = bottle.request.files.get("backup")
     if upload is None:
-        return system_page(ctx, 400, error="Choose a backup file to restore.")
+        return system_page(ctx, 400, error=gettext_now("Choose a backup file to restore."))
     try:
         kept = backup.stage(ctx.data_dir, upload.file)
     except ApplianceError as exc:
-        return system_page(ctx, 400, error=f"The backup was not restored, nothing changed: {exc}")
+        return system_page(ctx, 400, error=gettext_now(
+            "The backup was not restored, nothing changed: {why}").format(why=exc))
     except OSError as exc:
         return system_page(ctx, 507, error=f"The backup was not restored, nothing changed: the "
                                            f"appliance could not unpack it ({exc.strerror or exc})")
@@ -232,8 +236,9 @@ def password(ctx: WebContext):
         ctx.auth.change_password(form.getunicode("old", ""), form.getunicode("password", ""),
                                  form.getunicode("repeat", ""), ctx.client(), ctx.clock())
     except AuthError as exc:
-        return system_page(ctx, 429 if isinstance(exc, RateLimited) else 400, error=str(exc))
-    flash("Password changed. Other browsers have been logged out.")
+        return system_page(ctx, 429 if isinstance(exc, RateLimited) else 400,
+                           error=gettext_now(str(exc)))
+    flash(gettext_now("Password changed. Other browsers have been logged out."))
     start_session(ctx, ctx.auth.open_session(ctx.clock()), "/system")
 
 

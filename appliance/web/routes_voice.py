@@ -10,8 +10,9 @@ from appliance.store.menu_schema import LANGUAGES
 from appliance.web import forms
 from appliance.web.context import WebContext
 from appliance.web.prompt_files import settings_keys
+from appliance.web.i18n import N_, gettext_now
 
-LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "it": "Italian"}
+LANGUAGE_NAMES = {"en": N_("English"), "ru": N_("Russian"), "it": N_("Italian")}  # voice.tpl: _()
 HOLD_KEY = "music_hold"           # the engine's ("music", "hold"), in every language
 
 
@@ -71,14 +72,14 @@ def save_voice(ctx: WebContext):
         return {**settings, "language": forms.text(form, "language"),
                 "recording": _recording(form, settings["recording"]),
                 "voicemail": _voicemail(form, settings["voicemail"])}
-    return forms.save_or_explain(ctx, change, voice_page, "/voice", "Voice settings saved.",
+    return forms.save_or_explain(ctx, change, voice_page, "/voice", gettext_now("Voice settings saved."),
                                  form=form)
 
 
 def hold_sound(ctx: WebContext, lang: str):
     """The hold music callers of ``lang`` hear, for the page's player."""
     if lang not in dict(caller_languages()):
-        raise bottle.HTTPError(404, "No such language.")
+        raise bottle.HTTPError(404, gettext_now("No such language."))
     hit = library.PromptLibrary(data_dir=ctx.data_dir).find(HOLD_KEY, lang)
     if hit is None:
         raise bottle.HTTPError(404, "There is no hold music on this appliance.")

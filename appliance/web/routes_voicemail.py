@@ -22,6 +22,7 @@ from appliance import timefmt
 from appliance.store.callsearch import CallFilter
 from appliance.store.settings import atomic_write
 from appliance.web.context import WebContext, done
+from appliance.web.i18n import gettext_now
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ def _record(ctx: WebContext, call_id: str) -> dict:
     """The voicemail record ``call_id``; 404 for anything else (a crafted id, another call)."""
     record = ctx.calllog.get(call_id) if CALL_ID.fullmatch(call_id or "") else None
     if record is None or record.get("outcome") != "voicemail" or not record.get("voicemail"):
-        raise bottle.HTTPError(404, "There is no such voicemail message.")
+        raise bottle.HTTPError(404, gettext_now("There is no such voicemail message."))
     return record
 
 
@@ -182,7 +183,8 @@ def voicemail_done(ctx: WebContext, call_id: str):
         Inbox(ctx.data_dir).mark(call_id, "done_at", None if again else timefmt.iso(ctx.clock()))
     except OSError as exc:
         return voicemail_inbox(ctx, 500, error=f"The mark could not be saved: {exc}")
-    done("/voicemail", "Marked as new again." if again else "Marked as done.")
+    done("/voicemail", gettext_now("Marked as new again.") if again
+         else gettext_now("Marked as done."))
 
 
 def voicemail_confirm_delete(ctx: WebContext, call_id: str, status: int = 200):
@@ -207,7 +209,7 @@ def voicemail_delete(ctx: WebContext, call_id: str):
     except OSError as exc:
         return voicemail_inbox(ctx, 500, error=f"The message could not be deleted: {exc}")
     log.info("voicemail %s deleted from the web page", call_id)
-    done("/voicemail", "Message deleted.")
+    done("/voicemail", gettext_now("Message deleted."))
 
 
 ROUTES = (("GET", "/voicemail", voicemail_inbox),

@@ -33,6 +33,7 @@ import select
 import socket
 import ssl
 import threading
+import time
 
 log = logging.getLogger("appliance.web")
 MAX_CONNECTIONS = 64
@@ -41,6 +42,7 @@ IDLE_S = 120.0
 CHUNK = 65536
 TLS_HANDSHAKE = 0x16              # the first byte of every TLS connection (a handshake record)
 HEAD_LIMIT = 8192
+LINGER_S, LINGER_BYTES = 2.0, 8 * 2 ** 20   # at most this long, this much, after waitress closed
 
 
 class TlsFront:
@@ -127,7 +129,8 @@ class TlsFront:
         with self._lock:
             self._peers[port] = client
         try:
-            _pump(tls, upstream)
+            if _pump(tls, upstream) is upstream:
+                _linger(tls)
         finally:
             with self._lock:
                 self._peers.pop(port, None)
@@ -135,19 +138,67 @@ class TlsFront:
             _close(tls)
 
 
-def _pump(tls: ssl.SSLSocket, upstream: socket.socket) -> None:
-    """Copy both ways until one side closes or both are silent for ``IDLE_S``."""
+def _pump(tls: ssl.SSLSocket, upstream: socket.socket):
+    """Copy both ways until one side closes (returned) or both are silent for ``IDLE_S``."""
     tls.settimeout(IDLE_S)
     upstream.settimeout(IDLE_S)
-    while True:
-        ready = [tls] if tls.pending() else select.select([tls, upstream], [], [], IDLE_S)[0]
-        if not ready:
-            return
-        for source in ready:
-            data = source.recv(CHUNK)
+    try:
+        while True:
+            ready = [tls] if tls.pending() else select.select([tls, upstream], [], [], IDLE_S)[0]
+            if not ready:
+                return None
+            if upstream in ready and not _answer(upstream, tls):
+                return upstream
+            if tls in ready:
+                data = tls.recv(CHUNK)
+                if not data:
+                    return tls
+                if not _request(data, upstream, tls):
+                    return upstream
+    except ConnectionError:
+        return upstream                             # waitress reset its end: it is done
+
+
+def _answer(upstream: socket.socket, tls: ssl.SSLSocket) -> bool:
+    """Pass waitress's next bytes to the browser; False once waitress has closed."""
+    data = upstream.recv(CHUNK)
+    if data:
+        tls.sendall(data)
+    return bool(data)
+
+
+def _request(data: bytes, upstream: socket.socket, tls: ssl.SSLSocket) -> bool:
+    """Give ``data`` to waitress, passing on its answer meanwhile: waitress may answer (413)
+    and close while a browser is still uploading, and that answer must not wait behind a send
+    that can no longer finish. False once waitress has closed."""
+    view = memoryview(data)
+    while view:
+        readable, writable, _ = select.select([upstream], [upstream], [], IDLE_S)
+        if upstream in readable and not _answer(upstream, tls):
+            return False
+        if upstream in writable:
+            view = view[upstream.send(view):]
+        elif not readable:
+            return False                            # silent and not taking more: give up
+    return True
+
+
+def _linger(tls: ssl.SSLSocket) -> None:
+    """waitress closed first (a 413 while the browser is still uploading): read and drop what
+    the browser still sends, for a moment, before closing. Closing a socket with unread data
+    makes the kernel send a reset, and a reset can make the browser drop the answer it has not
+    shown yet (Apache's "lingering close")."""
+    deadline = time.monotonic() + LINGER_S
+    dropped = 0
+    try:
+        while dropped < LINGER_BYTES and (left := deadline - time.monotonic()) > 0:
+            tls.settimeout(left)
+            data = tls.recv(CHUNK)
             if not data:
                 return
-            (upstream if source is tls else tls).sendall(data)
+            dropped += len(data)
+    except (OSError, ssl.SSLError, ValueError):
+        pass
 
 
 def _redirect(conn: socket.socket) -> None:

@@ -112,6 +112,21 @@ def test_every_queue_setting_is_editable(owner, web):
     assert '<option value="queue:support" selected>' in page
 
 
+def test_service_level_targets_and_every_callback_setting_are_on_the_queues_page(owner, web):
+    page = owner.get("/queues").text
+    reply = owner.post("/queues", edited(fields(page), **{
+        "queues.sales.service_level_s": "30", "reports.service_level_s": "25",
+        "reports.missed_rings_flag": "4", "callbacks.answer_timeout_s": "40",
+        "callbacks.close_margin_s": "3600"}))
+    assert reply.status == 303, reply.text
+    saved = web[2].load()
+    assert saved["queues"]["sales"]["service_level_s"] == 30
+    assert saved["queues"]["support"]["service_level_s"] is None     # blank: the office's
+    assert saved["reports"] == {"service_level_s": 25, "missed_rings_flag": 4}
+    assert (saved["callbacks"]["answer_timeout_s"], saved["callbacks"]["close_margin_s"]) \
+        == (40, 3600)
+
+
 def test_escalation_without_a_target_is_explained_at_its_field(owner, web):
     page = owner.get("/queues").text
     reply = owner.post("/queues", edited(fields(page), **{"queues.sales.escalate_after_s": "60"}))

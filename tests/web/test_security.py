@@ -40,9 +40,11 @@ def guarded_routes(app):
             if not route.config.get("public")]
 
 
-def test_every_route_but_login_setup_and_static_is_guarded(web):
+def test_every_route_but_login_setup_language_and_static_is_guarded(web):
+    # /language only sets the visitor's language cookie (i18n.switch), so the login page can be
+    # switched too
     public = sorted(route.rule for route in web[0].routes if route.config.get("public"))
-    assert public == ["/login", "/login", "/setup", "/setup",
+    assert public == ["/language", "/login", "/login", "/setup", "/setup",
                       "/static/<name:re:[a-z0-9_-]+\\.(?:css|js|svg|png)>"]
 
 

@@ -3,10 +3,10 @@
   <form method="post" action="/calls/{{target['id']}}/notes" class="stack">
     <input type="hidden" name="csrf" value="{{csrf}}">
     <input type="hidden" name="then" value="operator">
-    <label>Notes about {{'this call' if target['live'] else 'your last call'}} ({{target['caller'] or 'withheld number'}})
+    <label>{{(_('Notes about this call ({number})') if target['live'] else _('Notes about your last call ({number})')).format(number=target['caller'] or _('withheld number'))}}
       <textarea name="notes" id="notes" rows="4" maxlength="2000">{{target['notes']}}</textarea></label>
-    <div class="actions"><button class="primary" id="save-notes">Save notes</button>
-      <a href="/calls/{{target['id']}}">the call's page</a></div>
+    <div class="actions"><button class="primary" id="save-notes">{{_('Save notes')}}</button>
+      <a href="/calls/{{target['id']}}">{{!_("the call's page")}}</a></div>
   </form>
 </section>
 % end

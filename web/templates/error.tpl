@@ -1,5 +1,5 @@
-% rebase('layout.tpl', title='Sorry')
+% rebase('layout.tpl', title=_('Sorry'))
 <div class="card narrow">
   <p>{{message}}</p>
-  <p><a href="/">Back to the dashboard</a></p>
+  <p><a href="/">{{_('Back to the dashboard')}}</a></p>
 </div>
