@@ -5,6 +5,9 @@ With no ``--port`` the terminal (stdin/stdout) talks to ``data_dir/console.sock`
 ``--port DEV`` this process serves the console on that serial device itself (echo, line
 editing, CR LF) and relays each typed line to the socket: a USB-serial cable works on a box
 whose settings name no console port.
+
+Ctrl-C is passed on to the appliance in both cases (it ends a live ``tail`` or ``test dtmf``, or
+gives a fresh prompt), as a terminal program would; ``quit`` or Ctrl-D leaves.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import socket
 import sys
 from pathlib import Path
 
+from appliance.console.follow import CTRL_C
 from appliance.console.serial_link import SerialPort
 from appliance.console.server import SOCKET_NAME
 from appliance.console import session as sessions
@@ -62,15 +66,19 @@ def _open_port(args) -> SerialPort:
 
 
 def relay_terminal(sock: socket.socket, stdin: int, stdout) -> None:
-    """Typed lines to the appliance, its answers to ``stdout``, until the appliance hangs up."""
+    """Typed lines to the appliance, its answers to ``stdout``, until the appliance hangs up.
+    Ctrl-C (SIGINT on a terminal) goes to the appliance as the byte 0x03."""
     sources = [stdin, sock]
     while True:
-        ready, _, _ = select.select(sources, [], [])
-        if sock in ready and not _copy_answer(sock, stdout.write, stdout.flush):
-            return
-        if stdin in ready and not _send_typed(stdin, sock):
-            sock.shutdown(socket.SHUT_WR)        # end of input: let the answers finish
-            sources.remove(stdin)
+        try:
+            ready, _, _ = select.select(sources, [], [])
+            if sock in ready and not _copy_answer(sock, stdout.write, stdout.flush):
+                return
+            if stdin in ready and not _send_typed(stdin, sock):
+                sock.shutdown(socket.SHUT_WR)    # end of input: let the answers finish
+                sources.remove(stdin)
+        except KeyboardInterrupt:
+            sock.sendall(bytes([CTRL_C]))
 
 
 def _copy_answer(sock: socket.socket, write, flush) -> bool:
@@ -123,4 +131,7 @@ def _crlf(port: SerialPort):
 
 def _send_lines(lines: list[str], sock: socket.socket) -> None:
     for line in lines:
-        sock.sendall(line.encode("utf-8") + b"\n")
+        if line == LineEditor.INTERRUPTED:
+            sock.sendall(bytes([CTRL_C]))       # Ctrl-C: the appliance decides what it stops
+        else:
+            sock.sendall(line.encode("utf-8") + b"\n")

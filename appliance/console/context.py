@@ -24,6 +24,7 @@ class Context:
     sim_lines: dict[str, Any] = field(default_factory=dict)
     sim_handsets: Any = None
     handsets: Any = None            # the handset bank in use (the handset test talks to it)
+    lines: dict[str, Any] = field(default_factory=dict)   # drivers by id (``test line`` on analog)
     started_at: float = 0.0
     started_mono: float = field(default_factory=time.monotonic)
 

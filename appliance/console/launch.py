@@ -45,7 +45,8 @@ def start(loop, data_dir: Path, settings: dict, lines: list, handsets: Any) -> R
 
     A console that cannot start is logged, never fatal: the phones matter more."""
     sim_lines, sim_bank = simulated(settings, lines, handsets)
-    ctx = Context(loop, Path(data_dir), sim_lines, sim_bank, handsets=handsets)
+    ctx = Context(loop, Path(data_dir), sim_lines, sim_bank, handsets=handsets,
+                  lines={line.id: line for line in lines})
     table = build_table(ctx)
     pin = console_pin(ctx, settings["console"].get("pin"))
     running = Running(_socket(table, Path(data_dir) / SOCKET_NAME, pin), None)

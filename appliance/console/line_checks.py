@@ -2,23 +2,28 @@
 
 ``test line N`` gives one verdict from what the line's driver last reported (state, and for a GSM
 module its registration, network, signal and SIM): the question on a first visit is "can this
-line take calls?", and the answer names what to fix. ``test dtmf N`` listens to line N for a
-while and prints every key the appliance heard on it, with when: call the box, press keys, and
-see whether each one arrives (a key heard twice, or not at all, points at echo or level; see
-docs/troubleshooting.md).
+line take calls?", and the answer names what to fix. An analog line (a V.253 voice modem) is
+also tried for real: off hook, dial tone, on hook (analog_check.py). ``test dtmf N`` listens to
+line N and prints every key the appliance hears on it the moment it is heard, until Ctrl-C or
+SECONDS: call the box, press keys, and see whether each one arrives (a key heard twice, or not
+at all, points at echo or level; see docs/troubleshooting.md).
 """
 from __future__ import annotations
 
 import queue
+import threading
 import time
 
+from appliance.console import analog_check
 from appliance.console.context import Context
+from appliance.console.follow import HINT, Live, Say
 from appliance.console.table import ConsoleError, count_arg
 from appliance.events import DigitPressed
 from appliance.line_states import SIM_WORDS, health_text
 
 DTMF_DEFAULT_S = 20
 DTMF_MAX_S = 120
+WAKE_S = 0.2                # the key watch notices Ctrl-C within this
 WEAK_DBM = -100             # below this a GSM call drops or sounds broken (about 1 bar of 5)
 
 
@@ -56,28 +61,45 @@ def verdict(line: dict) -> str:
 def test_line(ctx: Context, args: list[str]) -> str:
     if len(args) != 1:
         raise ConsoleError("usage: test line N")
-    return verdict(_line(ctx, args[0]))
+    line = _line(ctx, args[0])
+    driver = ctx.lines.get(line["id"])
+    if analog_check.can_check(driver) and line["state"] != "down":
+        return analog_check.check(line, driver)
+    return verdict(line)
 
 
-def test_dtmf(ctx: Context, args: list[str]) -> str:
+def test_dtmf(ctx: Context, args: list[str]) -> Live:
     if not 1 <= len(args) <= 2:
         raise ConsoleError("usage: test dtmf N [SECONDS]")
     line = _line(ctx, args[0])["id"]
     seconds = count_arg(args[1] if len(args) > 1 else None, DTMF_DEFAULT_S, "SECONDS",
                         high=DTMF_MAX_S)
+    return Live(lambda say, stopped: listen(ctx, line, seconds, say, stopped))
+
+
+def listen(ctx: Context, line: str, seconds: int, say: Say, stopped: threading.Event) -> str:
+    """The live body of ``test dtmf``: each key of ``line`` printed as the loop hears it."""
     heard: queue.SimpleQueue = queue.SimpleQueue()
     began = time.monotonic()
-    stop = ctx.loop.watch(DigitPressed, lambda e: heard.put((time.monotonic(), e.key))
-                          if e.line == line else None)
-    try:
-        time.sleep(seconds)
-    finally:
-        stop()
+    unwatch = ctx.loop.watch(DigitPressed, lambda e: heard.put((time.monotonic(), e.key))
+                             if e.line == line else None)
+    say(f"line {line}: listening {seconds} s for keys {HINT}; call the line, wait for the "
+        "menu, then press keys")
     keys = []
-    while not heard.empty():
-        at, key = heard.get()
-        keys.append(f"{key} ({at - began:.1f} s)")
+    try:
+        while not stopped.is_set() and time.monotonic() - began < seconds:
+            try:
+                at, key = heard.get(timeout=min(WAKE_S, max(0.0, began + seconds -
+                                                             time.monotonic())))
+            except queue.Empty:
+                continue
+            keys.append(key)
+            say(f"  {key}   at {at - began:.1f} s")
+    finally:
+        unwatch()
+    spent = f"{min(time.monotonic() - began, seconds):.0f} s"
     if not keys:
-        return (f"line {line}: no key heard in {seconds} s. Call the line, wait for the menu, "
-                "then press keys; if the menu plays but no key arrives, see docs/troubleshooting.md")
-    return f"line {line}: heard {len(keys)} key{'s' if len(keys) > 1 else ''}: " + ", ".join(keys)
+        return (f"line {line}: no key heard in {spent}. If the menu plays but no key arrives, "
+                "see docs/troubleshooting.md")
+    return f"line {line}: heard {len(keys)} key{'s' if len(keys) > 1 else ''} in {spent}: " \
+        + "".join(keys)

@@ -62,7 +62,9 @@ class SerialPort:
         """Bytes typed on the port; ``b""`` once the port is closed or gone."""
         while not self.closed.is_set():
             try:
-                data = self.port.read(size)
+                data = self.port.read(1)        # the first byte, or nothing in POLL_S
+                if data:                        # then what is there: an echo without a lag
+                    data += self.port.read(min(size - 1, self.port.in_waiting))
             except (serial.SerialException, OSError, TypeError):
                 self.closed.set()           # unplugged mid-session: end it like a hang-up
                 return b""

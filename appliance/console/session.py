@@ -9,6 +9,9 @@ With a console PIN (settings ``console.pin``) the session first asks ``PIN: `` a
 nothing else until it is given; the PIN is not echoed, and three wrong tries end the session
 (the serial console then waits ``LOCKOUT_S`` before it asks again: see server.py).
 
+A live command (``tail``, ``test dtmf``; follow.py) prints while the session keeps reading: only
+Ctrl-C counts then (it ends the command and the prompt comes back); other typing is dropped.
+
 Example::
 
     Session(table, SocketStream(conn)).run()      # returns when the peer leaves or types quit
@@ -17,8 +20,10 @@ from __future__ import annotations
 
 import hmac
 import logging
+import threading
 from typing import Callable, Protocol
 
+from appliance.console.follow import CTRL_C, Live, LiveRun
 from appliance.console.table import CommandTable, SessionEnd
 
 log = logging.getLogger("appliance.console")
@@ -30,7 +35,7 @@ PIN_PROMPT = "PIN: "
 PIN_TRIES = 3
 LOCKOUT_S = 10.0                     # serial port: no new PIN prompt for this long after 3 misses
 LOCKED_OUT = "wrong PIN three times: session ended"
-_ENTER, _NEWLINE, _CTRL_C = 0x0D, 0x0A, 0x03
+_ENTER, _NEWLINE, _CTRL_C, _ESC = 0x0D, 0x0A, CTRL_C, 0x1B
 _ERASE = (0x08, 0x7F)
 
 
@@ -42,20 +47,36 @@ class Stream(Protocol):
 
 class LineEditor:
     """Bytes in, typed lines out. CR, LF or CR LF end a line; backspace and DEL erase; Ctrl-C
-    abandons the line; other control bytes are ignored. ``echo`` (if given) gets what to show;
-    while ``hidden`` (a PIN being typed) it gets only the line ends."""
+    abandons the line (it comes out as ``INTERRUPTED``, so a relay can pass the Ctrl-C on);
+    escape sequences (arrow keys, a terminal's answers) and other control bytes are ignored.
+    ``echo`` (if given) gets what to show; while ``hidden`` (a PIN being typed) it gets only
+    the line ends."""
+
+    INTERRUPTED = "\x03"                 # the "line" Ctrl-C gives: no typed line contains it
 
     def __init__(self, echo: Callable[[bytes], None] | None = None) -> None:
         self.hidden = False
         self._buffer = bytearray()
         self._echo = echo or (lambda data: None)
         self._after_cr = False
+        self._escape = 0                    # 1: after ESC; 2: inside ESC [ ... or ESC O ...
 
     def feed(self, data: bytes) -> list[str]:
         """The lines that ``data`` completes (often none, sometimes several)."""
         return [line for line in map(self._byte, data) if line is not None]
 
+    def take(self, data: bytes) -> tuple[str | None, bytes]:
+        """The first line ``data`` completes (None if none) and the bytes after it."""
+        for at, byte in enumerate(data):
+            line = self._byte(byte)
+            if line is not None:
+                return line, data[at + 1:]
+        return None, b""
+
     def _byte(self, byte: int) -> str | None:
+        if self._escape and byte not in (_ENTER, _NEWLINE, _CTRL_C):
+            return self._escaped(byte)
+        self._escape = 1 if byte == _ESC else 0
         after_cr, self._after_cr = self._after_cr, byte == _ENTER
         if byte == _NEWLINE and after_cr:
             return None                                  # the LF of a CR LF
@@ -69,8 +90,16 @@ class LineEditor:
                 self._echo(bytes([byte]))
         return None
 
+    def _escaped(self, byte: int) -> None:
+        """Skip an escape sequence: ESC x, or ESC [ / ESC O, parameters, then one final byte."""
+        if self._escape == 1:
+            self._escape = 2 if byte in b"[O" else 0
+        elif not 0x20 <= byte <= 0x3F:          # not a parameter or intermediate: the end
+            self._escape = 0
+        return None
+
     def _finish(self, abandoned: bool) -> str:
-        line = "" if abandoned else self._buffer.decode("utf-8", "replace")
+        line = self.INTERRUPTED if abandoned else self._buffer.decode("utf-8", "replace")
         self._buffer.clear()
         self._echo(b"^C\r\n" if abandoned else b"\r\n")
         return line
@@ -98,6 +127,8 @@ class Session:
         self.locked_out = False
         self._expected: str | None = None       # the PIN still to be given
         self._misses = 0
+        self._live: LiveRun | None = None       # a live command printing (follow.py)
+        self._write_lock = threading.Lock()     # the live command's thread writes too
 
     def run(self) -> bool:
         """Serve the session to its end: True if the technician typed quit, False if the stream
@@ -112,18 +143,62 @@ class Session:
                 pass
         except OSError as exc:
             log.info("console session ended: %s", exc)
+        finally:
+            self._end_live()                    # a peer gone mid-``tail``: stop it, quietly
         return self.quit
 
     def _serve(self, data: bytes) -> bool:
         if not data:
             return False
-        return all(self._answer(line) for line in self.editor.feed(data))
+        while data:
+            if self._live is not None:
+                data = self._live_input(data)
+                continue
+            line, data = self.editor.take(data)
+            if line is not None and not self._answer(line):
+                return False
+        return True
+
+    def _live_input(self, data: bytes) -> bytes:
+        """Typing while a live command prints: Ctrl-C ends it (the bytes after it are read as
+        usual); anything else is dropped."""
+        at = data.find(bytes([CTRL_C]))
+        if at < 0:
+            return b""
+        if self.serial:
+            self._say("^C\n")
+        self._end_live()
+        return data[at + 1:]
+
+    def _end_live(self) -> None:
+        live = self._live
+        if live is not None:
+            live.stop()
+            self._live = None
+
+    def _start_live(self, live: Live) -> None:
+        run = LiveRun(live, lambda text: self._say(text + "\n"), lambda closing: self._live_done(
+            run, closing))
+        self._live = run
+        run.start()
+
+    def _live_done(self, run: LiveRun, closing: str | None) -> None:
+        """The live command's thread, as it ends: its last words and the prompt (once)."""
+        if self._live is run:
+            self._live = None
+        self._say((closing + "\n" if closing else "") + PROMPT)
 
     def _answer(self, line: str) -> bool:
+        if line == LineEditor.INTERRUPTED:      # Ctrl-C at the prompt: a fresh one
+            self._say(PIN_PROMPT if self._expected is not None else PROMPT)
+            return True
         if self._expected is not None:
             return self._check_pin(line)
         try:
             text = self.table.run(line)
+            if isinstance(text, Live):
+                self._start_live(text)          # it prints the prompt when it ends
+                return True
         except SessionEnd:
             self._say("bye\n")
             self.quit = True
@@ -157,4 +232,5 @@ class Session:
     def _say(self, text: str) -> None:
         if self.serial:
             text = text.replace("\n", "\r\n")
-        self.stream.write(text.encode("utf-8"))
+        with self._write_lock:
+            self.stream.write(text.encode("utf-8"))

@@ -21,7 +21,7 @@ from appliance.errors import ApplianceError
 from appliance.events import SettingsChanged
 from appliance.store import audit, schema
 
-USAGE = "config get KEY | config set KEY VALUE | config import FILE | config show [PREFIX]"
+USAGE = "config get KEY | config set KEY VALUE | config import FILE [--partial] | config show [PREFIX]"
 SET = "(set)"
 _PART = re.compile(r"[^.\[\]]+|\[(\d+)\]")
 
@@ -98,7 +98,9 @@ def config_set(ctx: Context, args: list[str]) -> str:
 def config_import(ctx: Context, args: list[str]) -> str:
     """A whole settings document from a file on the box, checked as ``ivr-appliance config
     import`` checks it; applied live and audit-logged."""
-    path = Path(expect(args, "config import FILE", 1)[0])
+    partial = "--partial" in args
+    path = Path(expect([a for a in args if a != "--partial"], "config import FILE [--partial]",
+                       1)[0])
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -108,7 +110,7 @@ def config_import(ctx: Context, args: list[str]) -> str:
     except ApplianceError:
         current = None
     try:
-        saved = ctx.store.import_json(text)
+        saved = ctx.store.import_json(text, partial)
     except ApplianceError as exc:
         raise ConsoleError(f"{path}: {exc}; nothing was changed") from None
     audit.record(ctx.data_dir, "console", current, saved, f"console: config import {path}")

@@ -1,5 +1,5 @@
-"""The technician's box-level commands: ``net``, ``log level``, ``tail``, ``password reset``,
-``factory-reset``, ``reboot``.
+"""The technician's box-level commands: ``net``, ``log level``, ``password reset``,
+``factory-reset``, ``reboot`` (``tail`` is in tail.py).
 
 ``net`` answers "where is the owner's page?": every address of the box and the web page's URL on
 each. ``log level`` turns the daemon's log up or down without a restart (``debug`` to watch a
@@ -13,7 +13,6 @@ stays. (Erasing at start, not here: nothing is deleted under a file the daemon h
 """
 from __future__ import annotations
 
-import collections
 import json
 import logging
 import os
@@ -96,41 +95,6 @@ def cmd_log(ctx: Context, args: list[str]) -> str:
     return f"log level: {level} (until the daemon restarts)"
 
 
-class LogRing(logging.Handler):
-    """The daemon's last log lines, kept in memory for ``tail`` (the journal has them all, but a
-    technician on the serial console has no shell to read it from)."""
-
-    def __init__(self, keep: int = 500) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: collections.deque[str] = collections.deque(maxlen=keep)
-        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            self.lines.append(self.format(record).splitlines()[0])
-        except Exception:                       # noqa: BLE001 - logging must never fail a caller
-            self.handleError(record)
-
-
-def log_ring() -> LogRing:
-    """The one ring on the ``appliance`` logger (added the first time it is asked for)."""
-    logger = logging.getLogger("appliance")
-    for handler in logger.handlers:
-        if isinstance(handler, LogRing):
-            return handler
-    ring = LogRing()
-    logger.addHandler(ring)
-    return ring
-
-
-def cmd_tail(ctx: Context, args: list[str]) -> str:
-    count = int(expect(args, "tail [N]", 0, 1)[0]) if args and args[0].isdigit() else 20
-    if args and not args[0].isdigit():
-        raise ConsoleError("usage: tail [N]")
-    lines = list(log_ring().lines)[-min(max(count, 1), 500):]
-    return "\n".join(lines) if lines else "nothing logged since the console started"
-
-
 def cmd_password(ctx: Context, args: list[str]) -> str:
     """Whoever holds the console cable has the box in hand: that is the trust a reset needs."""
     expect(args, "password reset", 1)
@@ -206,8 +170,6 @@ def erase_if_asked(data_dir: Path) -> bool:
 COMMANDS = [
     ("net", cmd_net, "the box's addresses and the owner's web page on each", "net"),
     ("log", cmd_log, "show or set how much the daemon logs", "log level [debug|info|warning|error]"),
-    ("tail", cmd_tail, "the daemon's last N log lines (default 20; all of them: journalctl -u "
-     "ivr-appliance)", "tail [N]"),
     ("password", cmd_password, "forget the web page's password; prints a new setup code",
      "password reset"),
     ("factory-reset", cmd_factory_reset, "erase all data, keep the firmware (asks twice)",

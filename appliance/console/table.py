@@ -27,7 +27,8 @@ class SessionEnd(Exception):
     """The technician asked to end the session (``quit``)."""
 
 
-Handler = Callable[[list[str]], str]
+Handler = Callable[[list[str]], str]      # or a follow.Live for a command that prints live
+SHOWN_NAME = 40                            # an unknown name longer than this is cut in the error
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ class CommandTable:
         self.commands[name] = Command(name, handler, help, usage)
 
     def run(self, line: str) -> str:
-        """The answer to one typed line; errors come back as one ``error: ...`` line."""
+        """The answer to one typed line (a ``follow.Live`` for a live command, which the
+        session runs); errors come back as one ``error: ...`` line."""
         try:
             words = split(line)
             return self._dispatch(words) if words else ""
@@ -70,7 +72,8 @@ class CommandTable:
         """The message for a command that does not exist, with the nearest one if any."""
         near = difflib.get_close_matches(name.lower(), self.commands, n=1, cutoff=0.6)
         hint = f"; did you mean '{near[0]}'?" if near else ""
-        return f"unknown command '{name}'{hint} (type 'help' for the list)"
+        shown = name if len(name) <= SHOWN_NAME else name[:SHOWN_NAME] + "..."   # line noise
+        return f"unknown command '{shown}'{hint} (type 'help' for the list)"
 
     def help(self, args: list[str]) -> str:
         """All commands with their help, or one command's usage and help."""

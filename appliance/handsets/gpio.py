@@ -83,6 +83,7 @@ class GpioHandsetBank(HandsetBank):
         self._hooks = HookFilter(self.count)
         self._ringing: dict[int, float] = {}      # handset -> when its cadence began
         self._test_rings: dict[int, float] = {}   # rung by test_handset, not for a call
+        self._test_progress: dict = {}            # handset -> progress(step) of its test
         self._latched: list[int] | None = None
         self._post: Post | None = None
         self._timer = None
@@ -213,11 +214,14 @@ class GpioHandsetBank(HandsetBank):
     # -- the technician's handset test ------------------------------------------------------------
 
     def test_handset(self, handset: int, report, seconds: float = 8.0,
-                     ring_s: float = TEST_RING_S, lift_wait_s: float = TEST_LIFT_WAIT_S) -> None:
+                     ring_s: float = TEST_RING_S, lift_wait_s: float = TEST_LIFT_WAIT_S,
+                     progress=None) -> None:
         """On hook, ``handset`` first rings ``ring_s`` and has ``lift_wait_s`` more to be lifted
         (no lift: the verdict says so and there is no echo, which would prove nothing). Lifted,
         it joins the service bus, hears a tone, then what is said into it for ``seconds``.
-        ``report(text)`` gets the verdict, step by step, on the loop thread."""
+        ``report(text)`` gets the verdict, step by step, on the loop thread; ``progress(step)``,
+        if given, hears each step as it begins ("ring", "tone", "echo") for a live console."""
+        self._test_progress[handset] = progress
         if not 1 <= handset <= self.count:
             report(f"handset {handset} is not fitted (handsets.count is {self.count})")
             return
@@ -242,6 +246,7 @@ class GpioHandsetBank(HandsetBank):
     def _test_ring(self, handset: int, report, seconds: float, ring_s: float,
                    lift_wait_s: float) -> None:
         """Ring by the bank's own ring bits; a lift stops it (ring trip, in ``_tick``)."""
+        self._step(handset, "ring")
         began = self._clock.now()
         self._ringing[handset] = self._test_rings[handset] = began
         self._refresh_ring(began)
@@ -286,11 +291,18 @@ class GpioHandsetBank(HandsetBank):
 
         def toned(result: dict) -> None:
             if result.get("ok"):
+                self._step(handset, "echo")
                 self.service.echo(seconds, on_done=echoed)
             else:
                 echoed(result)
 
+        self._step(handset, "tone")
         self.service.tone(1.0, on_done=toned)
+
+    def _step(self, handset: int, step: str) -> None:
+        progress = self._test_progress.get(handset)
+        if progress is not None:
+            progress(step)
 
     def _crosspoint(self, command: c.Bridge | c.Unbridge) -> Crosspoint:
         if command.line not in self.line_ids:

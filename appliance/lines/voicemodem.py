@@ -18,7 +18,9 @@ follow the call's progress in the stream: busy, ringbacks counted against
 
 A vanished or silent modem posts ``LineFailed`` once (ending any call), then the line
 resynchronises (``AT``) or reopens the port with back-off (1, 2, 4 ... 60 s) and posts
-``LineReady`` when the modem answers again. Facts from ``line-interfaces.md`` section 5;
+``LineReady`` when the modem answers again. ``probe_line`` serves the console's ``test line``:
+between calls, off hook, listen, on hook (appliance/console/analog_check.py judges what was
+heard). Facts from ``line-interfaces.md`` section 5;
 what is inferred is marked [I].
 
 Example::
@@ -36,7 +38,7 @@ import re
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -162,6 +164,17 @@ def _text_line(raw: bytes) -> str | None:
 
 
 @dataclass
+class LineProbe:
+    """What ``probe_line`` found: why the line was not tried (``refused``: it carries a call or
+    is out of service), why each step that failed failed (``errors`` by "off hook", "listen",
+    "on hook"), the 20 ms frames heard off hook and the ``<DLE>`` codes reported meanwhile."""
+    refused: str | None = None
+    errors: dict = field(default_factory=dict)
+    frames: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+
+
+@dataclass
 class _Dialling:
     """A dial-back in progress."""
     number: str
@@ -222,6 +235,7 @@ class VoiceModemLine(Line):
         self._keys = KeyFolder()
         self._vad = VoiceActivity()
         self._thread = threading.Thread(target=self._run, name=f"v253-{line_id}", daemon=True)
+        self._probe: LineProbe | None = None    # the technician's line check, while it listens
         self._reset_call()
 
     # -- Line interface -----------------------------------------------------------------------
@@ -250,6 +264,15 @@ class VoiceModemLine(Line):
             self._queue_dial(command.number)
         else:
             log.debug("line %s: %s ignored", self.id, command)
+
+    def probe_line(self, done: Callable[[LineProbe], None], listen_s: float = 2.0) -> None:
+        """The technician's ``test line`` (any thread): between calls, on the port thread, go
+        off hook (``AT+VLS=1``), listen ``listen_s`` (``AT+VRX``), go on hook (``AT+VLS=0``);
+        ``done`` gets the LineProbe. A line that is not idle is refused, never interrupted."""
+        if self.state != S.IDLE:
+            done(LineProbe(refused=self.state.value))
+            return
+        self._jobs.put(lambda: self._probe_line(done, listen_s))
 
     def close(self) -> None:
         """Stop the port thread (on hook if a call is up) and the audio."""
@@ -456,6 +479,8 @@ class VoiceModemLine(Line):
             self._far_end_gone(f"the modem reported {GONE_SIGNALS[code]}")
         elif self.state == S.DIALLING:
             self._dial_event(code)
+        elif self._probe is not None:
+            self._probe.events.append(code)
         else:
             log.debug("line %s: <DLE>%s (%s)", self.id, code, event.meaning)
 
@@ -464,7 +489,10 @@ class VoiceModemLine(Line):
             return
         self._last_rx = time.monotonic()
         for frame in self._frames(data):
-            self._hear(frame)
+            if self._probe is not None:
+                self._probe.frames.append(frame)
+            else:
+                self._hear(frame)
 
     def _frames(self, data: bytes) -> Iterator[np.ndarray]:
         """Whole 20 ms frames of int16 from the stream's bytes."""
@@ -828,6 +856,45 @@ class VoiceModemLine(Line):
         self._ear = ProgressDetector()
         self._keys = KeyFolder()
         self._interrupt = False
+
+    # -- the technician's line check ----------------------------------------------------------
+
+    def _probe_line(self, done: Callable[[LineProbe], None], listen_s: float) -> None:
+        probe = LineProbe()
+        try:
+            if self.state != S.IDLE:                # a call came first
+                probe.refused = self.state.value
+            else:
+                self._probe = probe
+                self._probe_steps(probe, listen_s)
+        finally:
+            self._probe = None
+            done(probe)
+
+    def _probe_steps(self, probe: LineProbe, listen_s: float) -> None:
+        """Each step's failure goes in ``probe.errors``; a refusal still puts the line on hook,
+        a silent or vanished modem takes the usual way out (resync or reopen) after it."""
+        step = "off hook"
+        try:
+            self._command("AT+VLS=1")
+            step = "listen"
+            self._open_stream("rx")
+            end = time.monotonic() + listen_s
+            while time.monotonic() < end:
+                self._pump()
+            self._close_stream()
+            step = "on hook"
+            self._command("AT+VLS=0")
+        except Exception as exc:
+            probe.errors[step] = str(exc)
+            if not isinstance(exc, CommandRejected):
+                raise
+            self._stream = None
+            if step != "on hook":
+                try:
+                    self._command("AT+VLS=0")
+                except CommandRejected as again:
+                    probe.errors["on hook"] = str(again)
 
     # -- dialling -----------------------------------------------------------------------------
 

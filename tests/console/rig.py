@@ -12,6 +12,7 @@ from appliance.clock import RealClock, SimClock
 from appliance.console import launch
 from appliance.console.commands import build_table
 from appliance.console.context import Context
+from appliance.console.follow import Live
 from appliance.console.table import CommandTable
 from appliance.daemon import Appliance, build_sim
 from appliance.store.calllog import CALLLOG_NAME, CallLog
@@ -44,8 +45,11 @@ class Rig:
         return self.appliance.loop
 
     def run(self, line: str) -> str:
-        """Type ``line`` at the console, then let the loop handle what it posted."""
+        """Type ``line`` at the console, then let the loop handle what it posted (a live
+        command runs to its own end: give ``tail`` an N)."""
         answer = self.table.run(line)
+        if isinstance(answer, Live):
+            answer = answer.collect()
         if self.loop.thread is None:
             self.loop.drain()
         return answer

@@ -72,8 +72,11 @@ def test_a_handset_nobody_lifts_rings_two_seconds_and_skips_the_echo(desk, tmp_p
     rings = Rings(desk, lift_after_s=None)
     table = build_table(Context(desk.loop, tmp_path, handsets=desk.bank))
     began = time.monotonic()
-    text = table.run("test handset 9")                                # the console's own timings
-    assert text == ("handset 9: rang 2 s, nobody lifted it: check the ringer and the line card")
+    text = table.run("test handset 9").collect()                      # the console's own timings
+    assert text.splitlines() == ["handset 9: test started (Ctrl-C stops)",
+                                 "  ringing 2 s: lift the handset",
+                                 "handset 9: rang 2 s, nobody lifted it: check the ringer and the "
+                                 "line card"]
     assert 5.9 < time.monotonic() - began < 8                         # 2 s ring + 4 s to lift
     on, off = rings.changes[0][1], rings.changes[1][1]
     assert 1.8 < off - on < 2.3

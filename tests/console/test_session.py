@@ -43,14 +43,14 @@ def test_backspace_and_del_erase_and_ctrl_c_abandons():
     editor = LineEditor(shown.append)
     assert editor.feed(b"stattus\x7f\x7f\x7fus\r") == ["status"]
     assert editor.feed("caf\u00e9\x08e\r".encode()) == ["cafe"]
-    assert editor.feed(b"pause ann\x03") == [""]
+    assert editor.feed(b"pause ann\x03") == [LineEditor.INTERRUPTED]
     assert b"".join(shown).endswith(b"pause ann^C\r\n")
     assert b"\b \b" in b"".join(shown)
 
 
 def test_control_bytes_are_ignored_and_lines_are_bounded():
     editor = LineEditor()
-    assert editor.feed(b"\x1b[Aup\r") == ["[Aup"]
+    assert editor.feed(b"\x1b[Aup\x1bOB\x1b[1;5Cx\r") == ["upx"]      # arrow keys are skipped
     assert editor.feed(b"x" * 5000 + b"\r") == ["x" * 1000]
 
 

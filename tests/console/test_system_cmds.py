@@ -99,4 +99,4 @@ def test_tail_shows_the_daemon_s_last_log_lines(rig):
     logging.getLogger("appliance.lines").warning("line1: the module stopped answering")
     text = rig.run("tail 5")
     assert text.splitlines()[-1].endswith("WARNING appliance.lines: line1: the module stopped answering")
-    assert rig.run("tail x") == "error: usage: tail [N]"
+    assert rig.run("tail x") == "error: usage: tail [N] [-f]"

@@ -21,7 +21,13 @@ The far end: ``incoming_call(number, name)``, ``press(keys)`` (in-band DTMF plus
 ``callees``: ``answer`` (ringback, then the callee says hello), ``busy``, ``busy_tone``,
 ``no_answer``, ``unreachable``.
 
-Fault switches: ``garble(n)``, ``stall(n)``, ``vanish()``, ``plug_in()``.
+Off hook with no call (``AT+VLS=1`` on an idle line) the line gives the exchange's dial tone
+(``dial_tone``: frequencies and dBm0, North American 350+440 Hz at -13 dBm0 each by default), and
+while the driver listens (``AT+VRX``/``AT+VTR``) the modem reports it once as ``<DLE>d`` after
+``DIAL_TONE_REPORT_S``, as the modem's tone detector would (line-interfaces.md 5.3).
+
+Fault switches: ``garble(n)``, ``stall(n)``, ``vanish()``, ``plug_in()``, and the phone cord:
+``unplug_line()`` (off hook is silence, ``ATD`` answers ``NO DIALTONE``) and ``plug_line()``.
 
 Example::
 
@@ -60,6 +66,7 @@ KEY_REPEAT_S = 0.07                 # IS-101 repeats a key's report about every 
 # 6.3), whatever ``ringback_every_s`` says about the modem's <DLE>r reports and the answer: a
 # shortened tone cadence would look like busy or reorder to any progress detector.
 RINGBACK_ON_S, RINGBACK_CYCLE_S = 2.0, 6.0
+DIAL_TONE_REPORT_S = 0.5            # dial tone heard this long in a stream gives <DLE>d [I]
 
 USR_VSM = ('1,"UNSIGNED PCM",8,0,(7200,8000),(0),(0)',
            '128,"8-BIT LINEAR",8,0,(7200,8000),(0),(0)',
@@ -141,7 +148,8 @@ class VoiceModemModel(PtyDevice):
                  ringback_every_s: float = 6.0, rings_before_answer: int = 2,
                  caller_id: bool = True, cid_style: str = "spaced", vsm: tuple[str, ...] | None = None,
                  line_noise_dbm0: float = -45.0, callee_voice: bytes | None = None, seed: int = 0,
-                 clock_hz: float = 8000.0):
+                 clock_hz: float = 8000.0,
+                 dial_tone: tuple[tuple[float, ...], float] = ((350.0, 440.0), -13.0)):
         self.flavour = FLAVOURS[flavour]
         self.clock_hz = clock_hz               # the modem's true sample rate: a tick is 160 of them
         self.vsm_listing = tuple(vsm) if vsm is not None else self.flavour.vsm
@@ -151,6 +159,8 @@ class VoiceModemModel(PtyDevice):
         self.rings_before_answer, self.caller_id_service = rings_before_answer, caller_id
         self.cid_style, self.line_noise_dbm0 = cid_style, line_noise_dbm0
         self._callee_voice = callee_voice
+        self.dial_tone = dial_tone
+        self.line_plugged = True                # the phone cord (survives ATZ and power-off)
         self._rng = np.random.default_rng(seed)
         self.received: list[str] = []
         self.first_ring_at: float | None = None     # the current call's first ring on the wire
@@ -187,6 +197,7 @@ class VoiceModemModel(PtyDevice):
         self._ring_due, self.rings, self._caller = 0.0, 0, None
         self._dial_reply: tuple[float, str] | None = None
         self._vcon_at, self._outcome, self._cycle, self._busy_cycle = 0.0, "answer", -1, -1
+        self._dial_tone_s = 0.0
 
     # -- the far end ------------------------------------------------------------------------
 
@@ -242,6 +253,15 @@ class VoiceModemModel(PtyDevice):
     def stall(self, times: int = 1) -> None:
         """No reply at all to the next ``times`` commands."""
         self.faults["stall"] = times
+
+    def unplug_line(self) -> None:
+        """Pull the phone cord: no dial tone, no loop, nothing to dial on."""
+        with self._lock:
+            self.line_plugged = False
+
+    def plug_line(self) -> None:
+        with self._lock:
+            self.line_plugged = True
 
     def vanish(self) -> None:
         """Close the pty as if the USB cable were pulled."""
@@ -474,7 +494,7 @@ class VoiceModemModel(PtyDevice):
             return ("ERROR",)                   # ADPCM streams are not simulated
         self._reply("CONNECT")
         self.stream, self._tx_level, self._tx_raw, self._host_dle = kind, 0, b"", False
-        self._quiet_s, self._silence_told = 0.0, False
+        self._quiet_s, self._silence_told, self._dial_tone_s = 0.0, False, 0.0
         return ()
 
     def _dial(self, match) -> tuple[str, ...]:
@@ -483,7 +503,9 @@ class VoiceModemModel(PtyDevice):
         number = match.group(1)
         self.off_hook, self._n, self._cycle = True, 0, -1
         self._outcome = self.callees.get(number, "answer")
-        if self.fclass != 8 or self._outcome == "unreachable":
+        if not self.line_plugged:
+            final = "NO DIALTONE"               # X4, the factory default [I]
+        elif self.fclass != 8 or self._outcome == "unreachable":
             final = "NO CARRIER"
         elif self._outcome == "busy" and self.flavour.busy_final:
             final = "BUSY"
@@ -521,6 +543,7 @@ class VoiceModemModel(PtyDevice):
         if self.off_hook:
             frame = self._far_frame(now)
             self._silence_tick(frame)
+            self._dial_tone_tick()
             if self.stream in ("rx", "duplex"):
                 log_timed(self.said, now, frame.astype("<i2").tobytes())
                 data = _encode(self.flavour.formats[self.vsm[0]], frame)
@@ -584,6 +607,14 @@ class VoiceModemModel(PtyDevice):
             self._silence_told = True
             self._event(b"s")
 
+    def _dial_tone_tick(self) -> None:
+        """The tone detector: dial tone on a seized idle line, reported once per stream."""
+        if self.call != "offhook" or not self.line_plugged or self.stream not in ("rx", "duplex"):
+            return
+        before, self._dial_tone_s = self._dial_tone_s, self._dial_tone_s + TICK_S
+        if before < DIAL_TONE_REPORT_S <= self._dial_tone_s:
+            self._event(b"d")
+
     # -- what the far end sends -------------------------------------------------------------
 
     def _far_frame(self, now: float) -> np.ndarray:
@@ -593,7 +624,10 @@ class VoiceModemModel(PtyDevice):
         if self.call == "dialling":
             return self._progress_frame(now, n0)
         if self.call == "offhook":
-            return to_int16(sine(350.0, FRAME, -13.0, start=n0) + sine(440.0, FRAME, -13.0, start=n0))
+            if not self.line_plugged:
+                return np.zeros(FRAME, dtype=np.int16)
+            freqs, level = self.dial_tone
+            return self._tone(freqs, level, n0)
         spoken = np.frombuffer(bytes(self._say[:FRAME * 2]).ljust(FRAME * 2, b"\0"), dtype="<i2")
         del self._say[:FRAME * 2]
         signal = spoken.astype(np.float64) + white_noise(FRAME, self.line_noise_dbm0, self._rng)
