@@ -1,9 +1,14 @@
 """DTMF receiver benchmark: speed per channel, the D1-D14 scorecard beside spandsp and multimon-ng,
 and talk-off per hour on the whole Debian corpus (shared/reference/dsp.md sections 8 and 9).
 
+Speed is measured side by side with spandsp (through ctypes, fed the same 20 ms frames) in one
+run, alternating ours and spandsp's runs, because the machine is shared: the ratio to spandsp is
+the figure that holds from one run to the next. The line's whole hearing path
+(bench/audio_path_bench.py) is measured in the same run, against its target.
+
 Needs the Debian packages dev.sh installs (libspandsp2, multimon-ng, sox, espeak-ng, the Asterisk
 sounds, codec2-examples). Prints JSON. Run: python bench/dtmf_bench.py [--quick]
-(--quick: one speed run and the base corpus only, for a smoke check).
+(--quick: three speed runs and the base corpus only, for a smoke check).
 """
 from __future__ import annotations
 
@@ -17,12 +22,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import audio_path_bench                                             # noqa: E402
 from appliance.audio import dtmf, tones                             # noqa: E402
 from tests.audio import corpus, dcases                              # noqa: E402
 from tests.audio.peers import multimon_decode, spandsp_decode       # noqa: E402
 
 DECODERS = {"ours": dtmf.decode, "spandsp": spandsp_decode, "multimon": multimon_decode}
 FRAME = 160
+# Step 10's targets (per channel, × real time) and spandsp's figure in the run that set them.
+TARGET_DTMF, TARGET_HEARING, SPANDSP_AT_TARGETS = 4000, 1500, 3600
 
 
 def speed_mix(minutes: float = 60.0, digits: int = 200) -> np.ndarray:
@@ -37,23 +45,55 @@ def speed_mix(minutes: float = 60.0, digits: int = 200) -> np.ndarray:
     return tones.to_int16(mix)
 
 
-def realtime_factor(samples: np.ndarray, runs: int) -> float:
-    """Audio seconds per CPU second for one channel fed 20 ms frames (median of ``runs``)."""
+def _ours_once(samples: np.ndarray) -> float:
+    """Audio seconds per CPU second for one channel fed 20 ms frames."""
     frames = [samples[i:i + FRAME] for i in range(0, len(samples) - FRAME + 1, FRAME)]
-    factors = []
-    for _ in range(runs):
-        rx = dtmf.DtmfReceiver()
-        start = time.process_time()
-        for frame in frames:
-            rx.feed(frame)
-        factors.append(len(frames) * 0.02 / (time.process_time() - start))
-    return round(statistics.median(factors))
+    rx = dtmf.DtmfReceiver()
+    start = time.process_time()
+    for frame in frames:
+        rx.feed(frame)
+    return len(frames) * 0.02 / (time.process_time() - start)
 
 
 def spandsp_factor(samples: np.ndarray) -> float:
+    """The same for spandsp's ``dtmf_rx`` through ctypes, fed 20 ms chunks."""
     start = time.process_time()
     spandsp_decode(samples)
-    return round(len(samples) / 8000 / (time.process_time() - start))
+    return len(samples) / 8000 / (time.process_time() - start)
+
+
+def side_by_side(signals: dict[str, np.ndarray], runs: int) -> dict:
+    """Ours and spandsp on each signal, runs alternating; medians and the median ratio."""
+    out = {}
+    for name, samples in signals.items():
+        ours, theirs = [], []
+        for _ in range(runs):
+            ours.append(_ours_once(samples))
+            theirs.append(spandsp_factor(samples))
+        ratio = statistics.median(a / b for a, b in zip(ours, theirs))
+        out[name] = {"ours": round(statistics.median(ours)),
+                     "spandsp": round(statistics.median(theirs)), "ratio": round(ratio, 2),
+                     # what ours would do in the run where spandsp did 3,600×
+                     "ours_at_spandsp_3600": round(ratio * SPANDSP_AT_TARGETS)}
+    return out
+
+
+def hearing_path(runs: int) -> dict:
+    """A line's whole hearing path (audio_path_bench.py) while a voicemail is recorded, and
+    while none is (a prompt playing, keys awaited), beside spandsp on the same audio."""
+    pcm = audio_path_bench.test_audio()
+    recording, listening, theirs = [], [], []
+    for _ in range(runs):
+        recording.append(audio_path_bench.hearing_factor(pcm))
+        listening.append(audio_path_bench.hearing_factor(pcm, record=False))
+        theirs.append(spandsp_factor(pcm))
+    out = {"spandsp_same_audio": round(statistics.median(theirs)), "target": TARGET_HEARING}
+    for name, figures in (("line_audio_hearing_dtmf_vad_voicemail", recording),
+                          ("line_audio_hearing_no_recording", listening)):
+        ratio = statistics.median(a / b for a, b in zip(figures, theirs))
+        out[name] = {"ours": round(statistics.median(figures)), "ratio": round(ratio, 2),
+                     "at_spandsp_3600": round(ratio * SPANDSP_AT_TARGETS)}
+    return out
 
 
 def cell(cond: dcases.Condition, decoded: str) -> str:
@@ -148,16 +188,21 @@ def main() -> None:
     quick = "--quick" in sys.argv
     mix = speed_mix(5.0 if quick else 60.0)
     silence = np.zeros(8000 * (60 if quick else 600), dtype=np.int16)
+    runs = 3 if quick else 5
+    speed = side_by_side({"mix": mix, "silence": silence}, runs)
     conditions = [c for case in dcases.CASES for c in dcases.build(case)]
     conditions += dcases.d12_sweep(np.random.default_rng(4))
     card = scorecard(conditions)
     d4 = scorecard(d4_sweep())
     result = {
         "realtime_factor_per_channel": {
-            "mix_20ms_frames": realtime_factor(mix, 1 if quick else 5),
-            "silence_20ms_frames": realtime_factor(silence, 1 if quick else 5),
-            "spandsp_ctypes_20ms_chunks_mix": spandsp_factor(mix),
-            "mix_minutes": len(mix) / 8000 / 60},
+            "mix_20ms_frames": speed["mix"]["ours"],
+            "silence_20ms_frames": speed["silence"]["ours"],
+            "spandsp_ctypes_20ms_chunks_mix": speed["mix"]["spandsp"],
+            "spandsp_ctypes_20ms_chunks_silence": speed["silence"]["spandsp"],
+            "mix_minutes": len(mix) / 8000 / 60, "runs": runs},
+        "side_by_side_with_spandsp": speed, "target_dtmf": TARGET_DTMF,
+        "hearing_path": hearing_path(runs),
         "scorecard_must_rows": card["must_rows"], "scorecard_must_passed": card["must_passed"],
         "d4_accept_edge_percent": d4_edges(d4["rows"]),
         "talkoff": talkoff(quick), "talkdown": talkdown(), "scorecard": card["rows"],

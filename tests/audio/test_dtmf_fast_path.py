@@ -1,0 +1,107 @@
+"""The DTMF receiver's shortcuts change its speed, never its verdicts.
+
+``DtmfReceiver`` skips the matrix products on quiet frames, skips the per-block tests on blocks
+below its gate, and screens blocks on their raw powers before measuring phase, all in float32
+with each block in its own time. Here a plain float64 reference (every block of the signal in
+absolute time, every test in the order the method describes, no shortcut) must give the same
+events on the test specification's signals and on speech and music.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from numpy.lib.stride_tricks import sliding_window_view
+
+from appliance.audio import dtmf, tones
+from tests.audio import corpus, dcases
+
+
+def _reference_events(samples: np.ndarray, params: dtmf.DtmfParams | None = None) -> list:
+    """What ``dtmf.decode_events`` must return, computed the slow and obvious way."""
+    params = params or dtmf.DtmfParams()
+    bank = dtmf._bank(8000, params)                 # for its sizes and its debounce only
+    n, hop, frame, rate = bank.n, bank.hop, bank.frame, 8000
+    pad = frame * (2 + params.misses_to_end // bank.blocks) - len(samples) % frame
+    x = np.concatenate((np.zeros(n), np.asarray(samples, dtype=np.float64), np.zeros(pad)))
+    blocks = sliding_window_view(x, n)[::hop]      # block m starts at sample m hop - n
+    t = np.arange(len(blocks))[:, None] * hop + np.arange(n)[None, :]
+    dft = np.empty((len(blocks), 8), dtype=complex)
+    for k, f in enumerate(dtmf.FREQS):
+        basis = np.exp(-2j * np.pi * f * t / rate)
+        dft[:, k] = np.sum((blocks - blocks.mean(axis=1, keepdims=True)) * basis, axis=1)
+    low = np.fft.rfft(blocks, axis=1)[:, :bank.low_bins + 1]
+    left_out = (np.abs(low[:, 0]) ** 2 + 2.0 * np.sum(np.abs(low[:, 1:]) ** 2, axis=1)) / n
+    share = 10.0 ** (params.fraction_db / 10.0) * n / 2.0
+    energy = share * (np.sum(blocks ** 2, axis=1) - left_out)
+    amp = 32767.0 * 10.0 ** ((params.threshold_dbm0 - tones.FULL_SCALE_DBM0) / 20.0)
+    threshold = (n * amp / 2.0) ** 2
+    state, events = dtmf._Debounce(bank), []
+    for m in range(1, len(blocks)):
+        hit, level = _reference_block(dft[m - 1], dft[m], energy[m], threshold, params, n, hop)
+        events += state.block(hit, level, m * hop - n)
+    return events + state.release()
+
+
+def _reference_block(prev, cur, energy, threshold, params, n, hop) -> tuple[int, float]:
+    p = np.abs(cur) ** 2
+    r, c = int(np.argmax(p[:4])), 4 + int(np.argmax(p[4:]))
+    measured = []
+    for k in (r, c):
+        df = np.angle(cur[k] * np.conj(prev[k])) * 8000 / (2.0 * math.pi * hop)
+        if abs(df) > params.tolerance * dtmf.FREQS[k]:
+            return -1, 0.0
+        x = math.pi * df / 8000
+        loss = 1.0 if abs(x) < 1e-12 else (math.sin(x * n) / (n * math.sin(x))) ** 2
+        measured.append((p[k] / loss, dtmf.FREQS[k] + df))
+    (pr, fr), (pc, fc) = measured
+    if min(pr, pc) < threshold or abs(fc - 2.0 * fr) < params.octave_guard * fc:
+        return -1, 0.0
+    normal, reverse = 10.0 ** (-params.normal_twist_db / 10), 10.0 ** (params.reverse_twist_db / 10)
+    if not normal * pr <= pc <= reverse * pr:
+        return -1, 0.0
+    others = np.delete(p, [r, c])
+    peak = 10.0 ** (params.peak_ratio_db / 10.0)
+    if np.any(others[:3] * peak > p[r]) or np.any(others[3:] * peak > p[c]) or pr + pc < energy:
+        return -1, 0.0
+    return r * 4 + c - 4, min(pr, pc)
+
+
+def _same(ours: list, reference: list) -> bool:
+    """Same keys, directions and samples; levels within the 0.1 dB they are rounded to."""
+    return len(ours) == len(reference) and all(
+        (a.key, a.down, a.sample) == (b.key, b.down, b.sample)
+        and abs(a.level_dbm0 - b.level_dbm0) <= 0.11 for a, b in zip(ours, reference))
+
+
+@pytest.mark.parametrize("case", ["D1", "D2", "D3", "D5", "D6", "D7", "D8", "D9", "D10", "D11",
+                                  "D12", "D13", "D19"])
+def test_events_equal_the_float64_reference_on_the_specification_signals(case):
+    for cond in dcases.build(case):
+        for codec in ("linear", "ulaw"):
+            x = dcases.through(codec, cond.samples)
+            assert _same(dtmf.decode_events(x), _reference_events(x)), f"{cond.label} ({codec})"
+
+
+@pytest.mark.parametrize("source", ["prompts", "music", "speech"])
+def test_events_equal_the_float64_reference_on_speech_and_music_with_keys(source):
+    """Two minutes of each source at several levels, keys mixed in, and quiet stretches (the
+    frames that skip the products) around the quiet level's edge."""
+    rng = np.random.default_rng(12)
+    x = getattr(corpus, source)(limit_s=120.0).astype(np.float64)
+    keys = np.zeros_like(x)
+    for at in range(4000, len(x) - 4000, 8000 * 7):
+        burst = tones.dtmf_burst(str(rng.choice(list(tones.KEYS))), 0.06, -30.0, rng=rng)
+        keys[at:at + len(burst)] += burst
+    for gain_db in (0.0, -20.0, -38.0):
+        y = tones.to_int16(x * 10 ** (gain_db / 20) + keys)
+        assert _same(dtmf.decode_events(y), _reference_events(y)), f"{source} at {gain_db} dB"
+
+
+def test_the_quiet_level_is_below_the_weakest_key_the_receiver_accepts():
+    """A quiet frame skips the products; a key at the threshold must never look quiet."""
+    bank = dtmf._bank(8000, dtmf.DtmfParams())
+    tone = tones.to_int16(tones.dtmf_burst("1", 0.05, bank.params.threshold_dbm0))
+    tail = tone[:bank.ext - bank.hop].astype(np.float64)
+    assert tail @ tail > 10 * bank.skip_below
