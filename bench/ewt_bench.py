@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hw-sim"))
 
 from appliance import timefmt                                       # noqa: E402
 from appliance.clock import SimClock                                # noqa: E402
-from appliance.daemon import build_sim, run_scenario, scenario_span_s  # noqa: E402
+from appliance.cli.sim import build_sim, run_scenario, scenario_span_s  # noqa: E402
 from hwsim import scenario as scenarios                             # noqa: E402
 from hwsim.waitscore import (Records, estimates_at_join, report, scored,  # noqa: E402
                              with_estimates)

@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from appliance import daemon                                       # noqa: E402
+from appliance import drivers                                      # noqa: E402
 from appliance.audio.prompts import PromptLibrary                  # noqa: E402
 from appliance.clock import RealClock                              # noqa: E402
 from appliance.engine import Engine                                # noqa: E402
@@ -96,10 +96,10 @@ def build(folder: Path):
     loop = TimedLoop(engine, RealClock())
     board = ReferenceBoard(loop, count=16, seed=3)
     cards = board.sound_cards()
-    lines = [daemon.build_line(settings, n, loop, folder, cards) for n in range(LINES)]
+    lines = [drivers.build_line(settings, n, loop, folder, cards) for n in range(LINES)]
     bank = GpioHandsetBank(board.gpio, settings, loop, loop, service=None,
                            library=PromptLibrary(data_dir=folder),
-                           names=daemon._phone_book_names(folder))
+                           names=drivers.phone_book_names(folder))
     calllog = CallLog(folder / CALLLOG_NAME)
     loop.connect(lines=lines, handsets=bank, calllog=calllog)
     loop.start()

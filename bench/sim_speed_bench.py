@@ -16,7 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from appliance import daemon, timefmt
+from appliance import timefmt
+from appliance.cli import sim as sim_cmd
 from appliance.clock import SimClock
 from appliance.store.calllog import CALLLOG_NAME, CallLog
 from hwsim import scenario as scenarios
@@ -31,12 +32,12 @@ DAY = {
 def main() -> int:
     logging.basicConfig(level=logging.ERROR)     # engine notices (missed rings...) are not figures
     scenario = scenarios.parse(DAY)
-    start = timefmt.parse(daemon.DEFAULT_START)
+    start = timefmt.parse(sim_cmd.DEFAULT_START)
     with tempfile.TemporaryDirectory() as folder:
         calllog = CallLog(Path(folder) / CALLLOG_NAME)
-        appliance, world, tally = daemon.build_sim(scenario, SimClock(start), start, 0, calllog)
+        appliance, world, tally = sim_cmd.build_sim(scenario, SimClock(start), start, 0, calllog)
         began = time.perf_counter()
-        daemon.run_scenario(appliance, world, start, daemon.scenario_span_s(scenario))
+        sim_cmd.run_scenario(appliance, world, start, sim_cmd.scenario_span_s(scenario))
         wall = time.perf_counter() - began
         calllog.close()
     simulated = appliance.loop.now() - start

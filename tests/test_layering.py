@@ -86,3 +86,51 @@ def test_no_two_appliance_modules_import_each_other_in_a_circle():
         if start not in state:
             visit(start, [start])
     assert cycles == []
+
+
+def _all_imports(path: Path) -> set[str]:
+    """Every module name ``path`` imports, at module level or inside functions."""
+    return imports(path)
+
+
+def test_only_the_simulators_command_imports_the_simulator():
+    """The daemon and every driver reach the simulator only through appliance/drivers.py's
+    registry (by name, imported when a simulated driver is asked for); the `sim` command is
+    the one piece of the appliance that is the simulator's front end."""
+    offenders = []
+    for path in (ROOT / "appliance").rglob("*.py"):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel == "appliance/cli/sim.py":
+            continue
+        bad = sorted(name for name in _all_imports(path) if name.split(".")[0] == "hwsim")
+        if bad:
+            offenders.append(f"{rel}: {bad}")
+    assert offenders == []
+
+
+def test_drivers_are_built_only_through_the_registry():
+    """The daemon names no driver module: appliance/drivers.py maps each settings name to what
+    builds it."""
+    driver_packages = ("appliance.lines", "appliance.handsets", "hwsim")
+    found = sorted(name for name in _all_imports(ROOT / "appliance" / "daemon.py")
+                   if name.startswith(driver_packages))
+    assert found == []
+
+
+def test_nothing_below_the_command_line_imports_the_daemon():
+    """The daemon is a composition root: only the command-line layer (appliance/cli/) may
+    import it."""
+    offenders = []
+    for path in (ROOT / "appliance").rglob("*.py"):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith("appliance/cli/"):
+            continue
+        if any(name == "appliance.daemon" or name.startswith("appliance.daemon.")
+               for name in _all_imports(path)):
+            offenders.append(rel)
+    assert offenders == []
+
+
+def test_the_daemon_stays_small():
+    lines = (ROOT / "appliance" / "daemon.py").read_text().count("\n")
+    assert lines < 300, f"appliance/daemon.py has {lines} lines: move a piece out"

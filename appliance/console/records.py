@@ -6,7 +6,7 @@ from datetime import timedelta
 from appliance.console import views
 from appliance.console.context import Context
 from appliance.console.table import ConsoleError, count_arg, expect
-from appliance.logcli import render_text
+from appliance.cli.logs import render_text
 from appliance.store import callstats
 
 PERIODS = ("today", "week", "month")

@@ -60,7 +60,10 @@ def announce(eng, call: Call, first: bool = False) -> None:
         if call.announced_wait_s is None:
             call.announced_wait_s = wait
     offer_after = conf["callback_offer_after_s"]
-    if offer_after is not None and wait is not None and wait > offer_after:
+    # a dial-back customer is being called back now: their request is this call, so a second
+    # booking would leave the first in progress for ever
+    if offer_after is not None and wait is not None and wait > offer_after \
+            and call.request_id is None:
         items.append(("prompt", "callback_offer"))
         call.callback_offered = True
     if items:

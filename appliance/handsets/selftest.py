@@ -95,7 +95,7 @@ def run(loop, bank, log: HookLog, settings: dict) -> tuple[list[str], bool]:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m appliance.handsets.gpio --selftest [--data-dir DIR]``."""
-    from appliance import daemon
+    from appliance import drivers
     from appliance.clock import RealClock
     from appliance.errors import ApplianceError
     from appliance.loop import Loop
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = SettingsStore(args.data_dir).load()
         settings["handsets"]["driver"] = "gpio"
-        bank = daemon.build_handsets(settings, loop)
+        bank = drivers.build_handsets(settings, loop)
     except ApplianceError as exc:
         print(f"selftest: error: {exc}")
         return 2

@@ -61,6 +61,11 @@ class SimHandsets(HandsetBank):
 
     # -- switches and state ----------------------------------------------------------------------
 
+    def post_event(self, event) -> None:
+        """Post what a person at a desk tells the appliance besides the hook (the desk page's
+        "I'm back"): the ``back_at_desk`` switch."""
+        self._post(event)
+
     def is_off_hook(self, handset: int) -> bool:
         """True while ``handset`` is lifted."""
         return handset in self._off_hook

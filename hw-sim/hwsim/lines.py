@@ -20,6 +20,22 @@ the call in progress (``LineFailed(line, "dropped")``, then ``LineReady``: the l
 fine); ``unplug()`` makes the line vanish like a pulled USB cable (``LineFailed(line,
 "unplugged")``, callers get busy, every command raises) until ``plug_in()`` (``LineReady``).
 
+The module-level faults of a GSM line, posted as the real driver (``appliance.lines.gsm``) posts
+them, so the engine sees on a plain line what it would see on a module:
+
+* ``module_reset()``: the module restarts in place (a SIM800 on its UART). A call in progress
+  ends with ``LineFailed(line, "the module restarted during the call")`` (a dial-back being
+  dialled: ``DialFailed(failed)``); the line takes no calls while the driver initialises the
+  module again (``RESET_S``: callers hunt on, a ``Dial`` fails at once), then ``LineReady``.
+* ``registration_lost()`` / ``registration_back()``: ``LineHealthReported`` with registration
+  ``searching`` / ``home``; a call in progress ends with ``LineFailed(line, "the network
+  registration was lost (searching)")`` and the line is ready again at once (``LineReady``: the
+  driver does not take it down); until it is back no call reaches the line and a ``Dial`` (and a
+  text) fails, as the network refuses them.
+* ``garbled_reply()``: a noise line before the module's next reply. The driver's AT reader
+  skips it ("garbled line skipped") and the command gets its real reply: the engine sees
+  nothing, which is the point of the check.
+
 Example::
 
     line = SimLine("line1", loop, network, Speech(settings), answer_timeout_s=30)
@@ -28,12 +44,14 @@ Example::
 """
 from __future__ import annotations
 
+import logging
 from collections import deque
 
 from appliance import commands as c
 from appliance.errors import DriverError
-from appliance.events import (CalleeHeard, CallAnswered, DialFailed, DigitPressed, LineFailed, LineHungUp,
-                              LineReady, LineRinging, PromptDone, RecordingDone, SmsSent)
+from appliance.events import (CalleeHeard, CallAnswered, DialFailed, DigitPressed, LineFailed,
+                              LineHealthReported, LineHungUp, LineReady, LineRinging, PromptDone,
+                              RecordingDone, SmsSent)
 from appliance.lines import sms
 from appliance.line_states import LineState as S
 from appliance.lines.base import Line
@@ -45,11 +63,16 @@ UNOBTAINABLE_AFTER_S = 2.0
 HELLO_HEARD_S = 1.2              # a person says "hello?" and pauses
 MACHINE_HEARD_S = 3.6            # the voice detector calls a long greeting a machine
 SMS_SEND_S = 2.0                 # the network accepts a text message (AT+CMGS to +CMGS: <mr>)
+RESET_S = 8.0                    # a restarted module boots and the driver initialises it again
+NO_NETWORK_DIAL_S = 1.0          # ATD with no network: NO CARRIER
+NOISE = b"\xff\xfe\x00\x9c~~\x07garble\r\n"     # what the modem models send (hwsim.modems)
+
+log = logging.getLogger("hwsim.lines")
 
 
 class SimLine(Line):
-    """One simulated line; ``state`` is a LineState: idle, ringing, connected, dialling, or down
-    while unplugged."""
+    """One simulated line; ``state`` is a LineState: idle, ringing, connected, dialling, down
+    while unplugged, starting while a restarted module is initialised again."""
 
     def __init__(self, line_id: str, scheduler, network: Network, speech: Speech,
                  answer_timeout_s: float) -> None:
@@ -72,6 +95,8 @@ class SimLine(Line):
         self._texts: deque[c.SendSms] = deque()     # texts waiting for the line to be idle
         self._sending = None            # (Handle of its SmsSent, SendSms) of the text going out
         self.texts_sent: list[tuple[str, str]] = []     # (number, text) the network took
+        self.registered = True          # False while the network registration is lost
+        self._restarting = None         # Handle of the LineReady after a module reset
 
     @property
     def idle(self) -> bool:
@@ -91,18 +116,25 @@ class SimLine(Line):
                 self._post(SmsSent(self.id, command.call_id, False, "line unplugged"))
                 return
             raise DriverError(f"line {self.id}: device vanished (unplugged)")
+        if self.state == S.STARTING and not isinstance(command, c.SendSms):
+            if isinstance(command, c.Dial):       # the driver: "not dialling ... (Starting)"
+                self._post(DialFailed(self.id, "failed"))
+            return                                # no call on the line: nothing to act on
         self._handlers[type(command)](command)
 
     def close(self) -> None:
         """Forget the call in progress and the texts not yet sent; nothing else to release."""
         self._texts.clear()
+        if self._restarting is not None:
+            self._restarting.cancel()
+            self._restarting = None
         self._end_call()
 
     # -- the person's side ---------------------------------------------------------------------
 
     def offer(self, caller) -> bool:
         """A caller dials in on this line; False (busy tone) unless the line is idle."""
-        if self.state != S.IDLE or caller.busy:
+        if self.state != S.IDLE or caller.busy or not self.registered:
             return False
         self._attach(caller, S.RINGING)
         self._post(LineRinging(self.id, caller.number))
@@ -140,6 +172,67 @@ class SimLine(Line):
         if self.state == S.DOWN:
             self.state = S.IDLE
             self._post(LineReady(self.id))
+
+    def module_reset(self) -> None:
+        """The module restarts in place: the call is lost, the line is back after ``RESET_S``."""
+        if self.state == S.DOWN:
+            return                                # nothing there to restart
+        if self._sending is not None:             # the text going out gets no +CMGS
+            handle, command = self._sending
+            handle.cancel()
+            self._sending = None
+            self._post(SmsSent(self.id, command.call_id, False, "the module restarted"))
+        self._call_failed("the module restarted during the call")
+        if self._sending is not None:             # the call's end let the next text start:
+            handle, command = self._sending       # it waits for the module instead
+            handle.cancel()
+            self._sending = None
+            self._texts.appendleft(command)
+        if self._restarting is not None:
+            self._restarting.cancel()
+        log.warning("line %s: the module restarted; initialising it again", self.id)
+        self.state = S.STARTING
+        self._restarting = self._scheduler.call_later(RESET_S, self._initialised)
+
+    def _initialised(self) -> None:
+        self._restarting = None
+        if self.state == S.STARTING:
+            self.state = S.IDLE
+            self._post(LineReady(self.id))
+            self._next_text()
+
+    def registration_lost(self) -> None:
+        """The network registration is lost: a call in progress ends (failed); no calls until
+        ``registration_back``."""
+        if not self.registered:
+            return
+        self.registered = False
+        self._post(LineHealthReported(self.id, {"registration": "searching"}))
+        if self._call_failed("the network registration was lost (searching)"):
+            self._post(LineReady(self.id))        # the driver keeps the line in service
+
+    def registration_back(self) -> None:
+        """The module is registered on its network again."""
+        if not self.registered:
+            self.registered = True
+            self._post(LineHealthReported(self.id, {"registration": "home"}))
+            self._next_text()
+
+    def garbled_reply(self) -> None:
+        """Noise before the module's next reply: the driver's reader skips the line and the
+        command gets its real reply (``appliance.lines.at``); nothing reaches the engine."""
+        log.warning("line %s: garbled line skipped: %r", self.id, NOISE)
+
+    def _call_failed(self, reason: str) -> bool:
+        """End the call in progress as the GSM driver does when the module fails under it:
+        ``DialFailed(failed)`` for a dial-back being dialled, else ``LineFailed``. True if a
+        call (or a dial) was on the line."""
+        if self.state not in (S.RINGING, S.CONNECTED, S.DIALLING):
+            return False
+        dialling = self.state == S.DIALLING
+        self._end_call()
+        self._post(DialFailed(self.id, "failed") if dialling else LineFailed(self.id, reason))
+        return True
 
     # -- commands --------------------------------------------------------------------------------
 
@@ -198,6 +291,10 @@ class SimLine(Line):
         if self._sending is not None or self.state != S.IDLE or not self._texts:
             return
         command = self._texts.popleft()
+        if not self.registered:                   # the network takes no text either
+            self._post(SmsSent(self.id, command.call_id, False, "no network service"))
+            self._next_text()
+            return
         try:
             sms.plan(command.number, command.text)
         except ValueError as exc:
@@ -230,6 +327,10 @@ class SimLine(Line):
             self._post(DialFailed(self.id, "failed"))
             return
         self.state = S.DIALLING
+        if not self.registered:                   # ATD with no network: NO CARRIER
+            self._dialling = self._scheduler.call_later(
+                NO_NETWORK_DIAL_S, lambda: self._dial_failed("failed"))
+            return
         delay, outcome = self._dial_outcome(self._network.find(command.number))
         self._dialling = self._scheduler.call_later(delay, outcome)
 

@@ -21,10 +21,10 @@ from appliance import safejson
 from appliance.errors import ScenarioError
 from appliance.store import schema
 from hwsim.audioline import AudioSpec
-from hwsim.checks import (REQUIRED, boolean, check_object, duration, identifier, integer,
+from hwsim.checks import (REQUIRED, boolean, check_object, duration, fail, identifier, integer,
                           iso_time, json_object, key_string, list_of, number, optional,
                           pattern, phone_number, seconds)
-from hwsim.faults import SWITCHES, Fault, check_target
+from hwsim.faults import RANDOM_KINDS, SWITCHES, Fault, check_target, random_faults
 from hwsim.people.caller import CallerSpec
 from hwsim.traffic import TrafficSpec
 
@@ -74,6 +74,8 @@ TRAFFIC = {
     "callback_share": (number(0, 1, "a share"), 0.0),
     "keys": (_keys_choice, ("",)),
     "seed": (integer(-2**63, 2**63 - 1), None),
+    # at most 30: the --fast run must settle within 30 simulated days of the first day's end
+    "days": (integer(1, 30), 1),
 }
 FAULT = {
     "at_s": (seconds(), REQUIRED),
@@ -86,6 +88,24 @@ AUDIO = {
     "key_s": (seconds(0.02, 1.0), 0.08),
     "key_dbm0": (number(-60, 0, "dBm0"), -10.0),
 }
+def _kinds(value, path):
+    """A non-empty list of random fault kinds, each named once."""
+    if not isinstance(value, list) or not value:
+        raise fail(path, "a non-empty list of fault kinds (" + ", ".join(RANDOM_KINDS) + ")",
+                   value)
+    kinds = list_of(pattern("|".join(RANDOM_KINDS), "one of " + ", ".join(RANDOM_KINDS)))(
+        value, path)
+    for i, kind in enumerate(kinds):
+        if kind in kinds[:i]:
+            raise ScenarioError(f"Scenario '{path}[{i}]' repeats {kind!r}")
+    return tuple(kinds)
+
+
+RANDOM_FAULTS = {
+    "per_day": (integer(0, 1000), REQUIRED),
+    "kinds": (_kinds, tuple(RANDOM_KINDS)),
+    "seed": (integer(-2**63, 2**63 - 1), None),
+}
 TOP = {
     "settings": (json_object, {}),
     "start": (iso_time, None),
@@ -93,6 +113,7 @@ TOP = {
     "callers": (list_of(lambda v, p: check_object(v, p, CALLER)), []),
     "traffic": (optional(lambda v, p: check_object(v, p, TRAFFIC)), None),
     "faults": (list_of(lambda v, p: check_object(v, p, FAULT)), []),
+    "random_faults": (optional(lambda v, p: check_object(v, p, RANDOM_FAULTS)), None),
     "audio": (optional(lambda v, p: check_object(v, p, AUDIO)), None),
 }
 
@@ -142,10 +163,12 @@ def parse(doc, seed: int | None = None) -> Scenario:
     _unique(top["operators"], "handset")
     settings = _settings(top["settings"], top["operators"])
     traffic = _traffic(top["traffic"], seed)
-    return Scenario(settings=settings, start=top["start"],
-                    operators=_operator_plans(settings, top["operators"], traffic),
+    operators = _operator_plans(settings, top["operators"], traffic)
+    faults = _faults(top["faults"], settings) + _random_faults(
+        top["random_faults"], traffic, settings, operators, seed)
+    return Scenario(settings=settings, start=top["start"], operators=operators,
                     callers=_callers(top["callers"], settings, traffic),
-                    traffic=traffic, faults=_faults(top["faults"], settings),
+                    traffic=traffic, faults=faults,
                     audio=AudioSpec(**top["audio"]) if top["audio"] is not None else None)
 
 
@@ -218,6 +241,9 @@ def _traffic(block: dict | None, seed: int | None) -> TrafficSpec | None:
     fields = dict(block)
     if fields["seed"] is None:
         fields["seed"] = seed if seed is not None else 0
+    if fields["days"] > 1 and fields["hours"] > 24:
+        raise fail("traffic.hours", "at most 24 (hours of each day) when 'traffic.days' is more "
+                   "than 1", fields["hours"])
     return TrafficSpec(**fields)
 
 
@@ -244,6 +270,31 @@ def _faults(entries: list[dict], settings: dict) -> tuple[Fault, ...]:
     count = settings["handsets"]["count"]
     return tuple(check_target(entry, f"faults[{i}]", line_ids, count)
                  for i, entry in enumerate(entries))
+
+
+def _random_faults(block: dict | None, traffic: TrafficSpec | None, settings: dict,
+                   operators: tuple[OperatorPlan, ...], seed: int | None) -> tuple[Fault, ...]:
+    """The ``random_faults`` block as concrete faults spread over the traffic's office hours of
+    every day (docs/simulator.md); plain simulated lines only (a line on a simulated module has
+    its module's own switches)."""
+    if block is None:
+        return ()
+    if traffic is None:
+        raise ScenarioError("Scenario 'random_faults' needs 'traffic': its faults are spread "
+                            "over the traffic's hours of each day")
+    lines = [line["id"] for line in settings["lines"] if line["driver"] == "sim"]
+    seated = sorted(plan.handset for plan in operators)
+    for kind in block["kinds"]:
+        target = RANDOM_KINDS[kind].target
+        if target == "line" and not lines:
+            raise ScenarioError(f"Scenario 'random_faults.kinds' has {kind!r}, but no settings "
+                                "line is a plain simulated line (driver \"sim\") to throw it on")
+        if target == "operator" and not seated:
+            raise ScenarioError(f"Scenario 'random_faults.kinds' has {kind!r}, but no operator "
+                                "sits at a handset")
+    fault_seed = block["seed"] if block["seed"] is not None else (seed if seed is not None else 0)
+    return tuple(random_faults(block["per_day"], block["kinds"], fault_seed, traffic.windows(),
+                               lines, settings["handsets"]["count"], seated))
 
 
 def generated_number(index: int) -> str:

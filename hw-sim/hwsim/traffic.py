@@ -1,6 +1,8 @@
 """Random traffic: seeded Poisson arrivals of callers with exponential talk and patience times.
 
-Callers arrive at ``calls_per_hour`` on average over ``hours`` (exponential gaps). Each one talks
+Callers arrive at ``calls_per_hour`` on average over ``hours`` (exponential gaps), on each of
+``days`` consecutive days from the scenario's start (office hours: ``"hours": 8, "days": 30``
+from a 09:00 start is 09:00-17:00 every day for 30 days). Each one talks
 for an exponential time with mean ``talk_s_mean`` once an operator answers, gives up waiting in
 the queue after an exponential time with mean ``patience_s_mean``, accepts a callback offer with
 probability ``callback_share``, presses ``keys`` (one string, or a list of strings picked at
@@ -38,18 +40,24 @@ class TrafficSpec:
     callback_share: float = 0.0
     keys: tuple[str, ...] = ("",)
     seed: int = 0
+    days: int = 1
+
+    def windows(self) -> list[tuple[float, float]]:
+        """``(from_s, to_s)`` after the start of each day's arrivals (its office hours)."""
+        return [(day * 86400.0, day * 86400.0 + self.hours * 3600.0) for day in range(self.days)]
 
 
 def traffic_callers(spec: TrafficSpec) -> Iterator[CallerSpec]:
     """Callers in order of arrival (lazily: a week of demo traffic costs nothing up front)."""
     rng = random.Random(spec.seed)
     numbers = _numbers(rng)
-    at_s, end_s = 0.0, spec.hours * 3600.0
-    while True:
-        at_s += rng.expovariate(spec.calls_per_hour / 3600.0)
-        if at_s >= end_s:
-            return
-        yield _caller(spec, rng, at_s, next(numbers))
+    for begin_s, end_s in spec.windows():
+        at_s = begin_s
+        while True:
+            at_s += rng.expovariate(spec.calls_per_hour / 3600.0)
+            if at_s >= end_s:
+                break
+            yield _caller(spec, rng, at_s, next(numbers))
 
 
 def _caller(spec: TrafficSpec, rng: random.Random, at_s: float, number: str) -> CallerSpec:

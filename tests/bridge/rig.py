@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from appliance import daemon
+from appliance import drivers
 from appliance.audio.prompts import PromptLibrary
 from appliance.audio.tones import dtmf_sequence
 from appliance.clock import RealClock
@@ -114,11 +114,11 @@ class VoiceDesk:
         self.cards = self.board.sound_cards(clock_hz={0: card_hz})
         if kind == "sim800":
             self.board.voice.attach(0, self.modem.analog_part())
-        self.line = daemon.build_line(self.settings, 0, self.loop, tmp_path, self.cards)
-        service = daemon._service_bus(self.settings, self.cards)
+        self.line = drivers.build_line(self.settings, 0, self.loop, tmp_path, self.cards)
+        service = drivers.service_bus(self.settings, self.cards)
         self.bank = GpioHandsetBank(self.board.gpio, self.settings, self.loop, self.loop,
                                     service=service, library=PromptLibrary(data_dir=tmp_path),
-                                    names=daemon._phone_book_names(tmp_path))
+                                    names=drivers.phone_book_names(tmp_path))
         self.log = Log()
         self.loop.connect(lines=[self.line], handsets=self.bank, calllog=self.log)
         self.loop.start()

@@ -14,7 +14,8 @@ from appliance.console.commands import build_table
 from appliance.console.context import Context
 from appliance.console.follow import Live
 from appliance.console.table import CommandTable
-from appliance.daemon import Appliance, build_sim
+from appliance.cli.sim import build_sim
+from appliance.daemon import Appliance
 from appliance.store.calllog import CALLLOG_NAME, CallLog
 from appliance.store.settings import SettingsStore
 from hwsim import scenario as scenarios

@@ -7,7 +7,7 @@ import pytest
 from appliance.console.commands import build_table
 from appliance.console.context import Context
 from appliance.console.table import SessionEnd
-from appliance.daemon import run_scenario, scenario_span_s
+from appliance.cli.sim import run_scenario, scenario_span_s
 from appliance.store.settings import SettingsStore
 
 from tests.console.rig import NOBODY_ANSWERS, ONE_CALL, QUIET, START, make_rig, play_until

@@ -5,7 +5,7 @@ import json
 import subprocess
 import sys
 
-from appliance import daemon
+from appliance.cli import sim as sim_cmd
 from appliance.clock import SimClock
 from hwsim import scenario as scenarios
 from hwsim.board.desks import BoardHandsets
@@ -34,9 +34,9 @@ class Records:
 def test_calls_are_answered_through_the_gpio_driver_in_process():
     scenario = scenarios.parse(json.loads(json.dumps(SCENARIO)), 0)
     log = Records()
-    appliance, world, _ = daemon.build_sim(scenario, SimClock(START), START, 0, log)
+    appliance, world, _ = sim_cmd.build_sim(scenario, SimClock(START), START, 0, log)
     assert isinstance(world.handsets, BoardHandsets)
-    daemon.run_scenario(appliance, world, START, daemon.scenario_span_s(scenario))
+    sim_cmd.run_scenario(appliance, world, START, sim_cmd.scenario_span_s(scenario))
     outcomes = sorted(r["outcome"] for r in log.by_id.values())
     assert outcomes == ["answered"] * 3
     assert {r["handset"] for r in log.by_id.values()} <= {1, 2}

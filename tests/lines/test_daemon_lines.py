@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from appliance import daemon
+from appliance import drivers
 from appliance.events import LineFailed
 from appliance.lines.gsm import GsmLine
 from appliance.store import schema
@@ -31,7 +31,7 @@ def test_build_line_makes_a_gsm_line_for_the_driver(driver, tmp_path):
     try:
         settings = settings_with(lines=[{"id": "gsm", "driver": driver, "port": str(modem.path),
                                          "pin": "1234"}])
-        line = daemon.build_line(settings, 0, scheduler=None)
+        line = drivers.build_line(settings, 0, scheduler=None)
         assert isinstance(line, GsmLine)
         assert (line.id, line.dialect.name, line.pin) == ("gsm", driver, "1234")
     finally:
@@ -46,7 +46,7 @@ def started(line):
 
 def test_a_missing_port_starts_the_line_down_naming_the_setting_and_the_device():
     settings = settings_with(lines=[{"id": "gsm", "driver": "sim800", "port": "/dev/ttyUSB9"}])
-    line = daemon.build_line(settings, 0, scheduler=None)
+    line = drivers.build_line(settings, 0, scheduler=None)
     try:
         events = started(line)
         wait_for(lambda: any(isinstance(e, LineFailed) for e in events), "LineFailed")
@@ -107,7 +107,7 @@ def test_an_audio_port_gives_the_line_its_pcm_audio_half(driver, tmp_path):
     try:
         settings = settings_with(lines=[{"id": "gsm", "driver": driver, "port": str(modem.path),
                                          "audio_port": str(modem.audio_path)}])
-        line = daemon.build_line(settings, 0, scheduler=None, data_dir=tmp_path)
+        line = drivers.build_line(settings, 0, scheduler=None, data_dir=tmp_path)
         assert line.audio is not None and line.pcm is not None and line.pcm.port is None
     finally:
         modem.stop()
@@ -117,7 +117,7 @@ def test_a_missing_audio_port_names_its_setting(tmp_path):
     modem = simulated("sim7600", path=tmp_path / "modem")
     settings = settings_with(lines=[{"id": "gsm", "driver": "sim7600", "port": str(modem.path),
                                      "audio_port": "/dev/ttyUSB7"}])
-    line = daemon.build_line(settings, 0, scheduler=None)
+    line = drivers.build_line(settings, 0, scheduler=None)
     try:
         events = started(line)
         wait_for(lambda: any(isinstance(e, LineFailed) for e in events), "LineFailed")
@@ -132,7 +132,7 @@ def test_a_sim800_ignores_an_audio_port_its_analog_module_does_not_have(tmp_path
     try:
         settings = settings_with(lines=[{"id": "gsm", "driver": "sim800", "port": str(modem.path),
                                          "audio_port": "/dev/ttyUSB7"}])
-        assert daemon.build_line(settings, 0, scheduler=None).audio is None
+        assert drivers.build_line(settings, 0, scheduler=None).audio is None
     finally:
         modem.stop()
 

@@ -8,7 +8,7 @@ from appliance import commands as cmd
 from appliance import events as ev
 from appliance import timefmt
 from appliance.clock import SimClock
-from appliance.daemon import build_sim, run_scenario, scenario_span_s
+from appliance.cli.sim import build_sim, run_scenario, scenario_span_s
 from appliance.engine.ewt import round_for_speech
 from hwsim import scenario as scenarios
 from tests.engine.rig import Rig

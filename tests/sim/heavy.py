@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from appliance import commands as cmd
 from appliance import timefmt
 from appliance.clock import SimClock
-from appliance.daemon import build_sim, run_scenario, scenario_span_s
+from appliance.cli.sim import build_sim, run_scenario, scenario_span_s
 from appliance.engine import escalation
 from appliance.engine.calls import CallState
 from hwsim import scenario as scenarios

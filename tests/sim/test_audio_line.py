@@ -6,7 +6,7 @@ from appliance import commands as cmd
 from appliance import timefmt
 from appliance.audio.prompts import PromptLibrary
 from appliance.clock import SimClock
-from appliance.daemon import build_sim, run_scenario, scenario_span_s
+from appliance.cli.sim import build_sim, run_scenario, scenario_span_s
 from hwsim import scenario as scenarios
 from tests.sim.test_properties import Records
 

@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from appliance import daemon
+from appliance import drivers
+from appliance.cli import sim as sim_cmd
 from appliance.events import LineFailed
 from appliance.store import schema
 from appliance.store.settings import SettingsStore
@@ -25,8 +26,8 @@ def settings_with(**patch):
 def test_every_line_driver_is_built_and_a_missing_device_starts_it_out_of_service(driver):
     settings = settings_with(lines=[{"id": "line1", "driver": "sim"},
                                     {"id": "gsm", "driver": driver, "port": "/dev/ttyUSB9"}])
-    assert isinstance(daemon.build_line(settings, 0, scheduler=None), SimLine)
-    line = daemon.build_line(settings, 1, scheduler=None)
+    assert isinstance(drivers.build_line(settings, 0, scheduler=None), SimLine)
+    line = drivers.build_line(settings, 1, scheduler=None)
     events = []
     line.start(events.append)
     try:
@@ -41,7 +42,7 @@ def test_every_line_driver_is_built_and_a_missing_device_starts_it_out_of_servic
 
 
 def test_the_sim_handset_driver_is_built_by_default():
-    assert isinstance(daemon.build_handsets(settings_with(), scheduler=None), SimHandsets)
+    assert isinstance(drivers.build_handsets(settings_with(), scheduler=None), SimHandsets)
     # the gpio driver's building: tests/handsets/test_daemon_gpio.py
 
 
@@ -96,6 +97,6 @@ def test_the_simulator_never_writes_into_a_real_appliances_data_folder(tmp_path)
 
 
 def test_a_folder_the_simulator_made_is_its_own_to_reuse(tmp_path):
-    assert daemon.sim_data_dir(tmp_path / "demo") == tmp_path / "demo"
+    assert sim_cmd.sim_data_dir(tmp_path / "demo") == tmp_path / "demo"
     (tmp_path / "demo" / "settings.json").write_text("{}")
-    assert daemon.sim_data_dir(tmp_path / "demo") == tmp_path / "demo"
+    assert sim_cmd.sim_data_dir(tmp_path / "demo") == tmp_path / "demo"

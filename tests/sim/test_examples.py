@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from appliance import daemon, timefmt
+from appliance import timefmt
+from appliance.cli import sim as sim_cmd
 from appliance.clock import SimClock
 from hwsim import scenario as scenarios
 from hwsim.modemkinds import is_modem_backed
@@ -24,10 +25,10 @@ class MemoryLog:
 
 def play(name: str) -> tuple[dict, object]:
     scenario = scenarios.load(EXAMPLES / name)
-    start = timefmt.parse(daemon.DEFAULT_START)
+    start = timefmt.parse(sim_cmd.DEFAULT_START)
     log = MemoryLog()
-    appliance, world, _ = daemon.build_sim(scenario, SimClock(start), start, 0, log)
-    daemon.run_scenario(appliance, world, start, daemon.scenario_span_s(scenario))
+    appliance, world, _ = sim_cmd.build_sim(scenario, SimClock(start), start, 0, log)
+    sim_cmd.run_scenario(appliance, world, start, sim_cmd.scenario_span_s(scenario))
     assert appliance.loop.failures == 0
     return log.records, world
 

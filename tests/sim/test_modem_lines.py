@@ -13,7 +13,8 @@ import pytest
 
 from appliance import commands as c
 from appliance import events as ev
-from appliance import daemon, timefmt
+from appliance import timefmt
+from appliance.cli import sim as sim_cmd
 from appliance.clock import RealClock, SimClock
 from appliance.console.commands import build_table
 from appliance.console.context import Context
@@ -184,7 +185,7 @@ def test_the_console_checks_a_module_switch_before_throwing_it(office):
 
 def test_the_simulated_clock_refuses_a_modem_backed_line():
     scenario = scenarios.parse(OFFICE, 0)
-    start = timefmt.parse(daemon.DEFAULT_START)
+    start = timefmt.parse(sim_cmd.DEFAULT_START)
     with pytest.raises(ScenarioError) as caught:
         SimWorld(Loop(ListeningEngine(), SimClock(start)), scenario, start=start, seed=0,
                  real_time=False)
@@ -194,7 +195,7 @@ def test_the_simulated_clock_refuses_a_modem_backed_line():
         "lines need real time, so they run only in the live simulator (ivr-appliance sim "
         "without --fast)")
     with pytest.raises(ScenarioError, match="modem-backed lines need real time"):
-        daemon.build_sim(scenario, SimClock(start), start, 0, calllog=None)     # sim --fast
+        sim_cmd.build_sim(scenario, SimClock(start), start, 0, calllog=None)     # sim --fast
 
 
 def test_the_modem_line_example_runs_live(tmp_path):

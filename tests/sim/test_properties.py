@@ -15,7 +15,7 @@ from appliance import commands as cmd
 from appliance import events as ev
 from appliance import timefmt
 from appliance.clock import SimClock
-from appliance.daemon import build_sim, run_scenario, scenario_span_s
+from appliance.cli.sim import build_sim, run_scenario, scenario_span_s
 from appliance.engine import escalation
 from appliance.loop import LoopStalled
 from appliance.engine.operators import OpState, lru_key

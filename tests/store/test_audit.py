@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
+from appliance.cli.logs import cmd_config
 from appliance.console.settings_cmds import config_import, config_set
-from appliance.logcli import cmd_config
 from appliance.store import audit, schema
 from appliance.store.settings import SettingsStore
 
@@ -93,7 +93,8 @@ def test_the_cli_records_config_import(tmp_path, capsys):
     doc = schema.merge(store.load(), {"web": {"port": 8081}})
     source = tmp_path / "new.json"
     source.write_text(json.dumps(doc))
-    assert cmd_config(SimpleNamespace(data_dir=tmp_path, config_command="import", file=source)) == 0
+    assert cmd_config(SimpleNamespace(data_dir=tmp_path, config_command="import", file=source,
+                                      partial=False)) == 0
     entry = audit.recent(tmp_path)[0]
     assert entry["who"] == "cli" and entry["changes"] == [{"path": "web.port", "old": 8080,
                                                            "new": 8081}]

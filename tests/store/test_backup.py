@@ -270,7 +270,7 @@ def test_a_staged_upload_waits_and_can_be_discarded(two):
 def test_the_command_line_backs_up_and_restores(two, capsys):
     from types import SimpleNamespace
 
-    from appliance.logcli import cmd_backup
+    from appliance.cli.logs import cmd_backup
     from appliance.store import audit
     source, target = two
     archive = source.parent / "box.zip"

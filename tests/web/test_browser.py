@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from appliance import daemon
+from appliance.cli import sim as sim_cmd
 from appliance.clock import RealClock
 from appliance.store.calllog import CALLLOG_NAME, CallLog
 from appliance.store.settings import SettingsStore
@@ -48,7 +49,7 @@ class LiveAppliance:
         self.scenario = scenarios.parse(SCENARIO, seed=1)
         SettingsStore(data_dir).save(self.scenario.settings)
         self.calllog = CallLog(data_dir / CALLLOG_NAME)
-        self.appliance, self.world, _ = daemon.build_sim(self.scenario, RealClock(), time.time(),
+        self.appliance, self.world, _ = sim_cmd.build_sim(self.scenario, RealClock(), time.time(),
                                                          1, self.calllog)
         self.loop = self.appliance.loop
         self.loop.start()

@@ -121,9 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _handler(command: str):
     """Import only what the subcommand needs: a Pi Zero starts faster, and tests import less."""
-    if command in ("run", "sim"):
+    if command == "run":
         from appliance import daemon
-        return {"run": daemon.cmd_run, "sim": daemon.cmd_sim}[command]
+        return daemon.cmd_run
+    if command == "sim":
+        from appliance.cli import sim
+        return sim.cmd_sim
     if command == "web-reset":
         from appliance.web.auth import cmd_web_reset
         return cmd_web_reset
@@ -134,11 +137,11 @@ def _handler(command: str):
         from appliance.export_asterisk import cmd_export
         return cmd_export
     if command == "dtmf":
-        from appliance.audio.dtmf_cli import cmd_dtmf
+        from appliance.cli.dtmf import cmd_dtmf
         return cmd_dtmf
-    from appliance import logcli
-    return {"calls": logcli.cmd_calls, "stats": logcli.cmd_stats,
-            "config": logcli.cmd_config, "backup": logcli.cmd_backup}[command]
+    from appliance.cli import logs
+    return {"calls": logs.cmd_calls, "stats": logs.cmd_stats,
+            "config": logs.cmd_config, "backup": logs.cmd_backup}[command]
 
 
 def main(argv: list[str] | None = None) -> int:
