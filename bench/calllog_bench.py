@@ -15,6 +15,7 @@ card whose every commit takes ``--sd-commit-ms`` more.
 
     .venv/bin/python bench/calllog_bench.py [--dir DIR] [--inserts 1000] [--seed 7]
     .venv/bin/python bench/calllog_bench.py --part writer [--sd-commit-ms 10]
+    .venv/bin/python bench/calllog_bench.py --part tinydb     # the comparison point
 """
 from __future__ import annotations
 
@@ -237,6 +238,30 @@ def run(folder: Path, inserts: int, seed: int) -> dict:
         return {"insert": stages, "queries_at_1e6": queries(log)}
 
 
+def tinydb_figures(folder: Path, seed: int, sizes=(1000, 5000, 10000), timed: int = 50) -> dict:
+    """The same records in TinyDB (the settings' store, JSON on disk), the comparison point for
+    choosing SQLite: TinyDB rewrites the whole file on every insert, so an insert costs in
+    proportion to the log (a month of calls is 10,000 records)."""
+    from tinydb import TinyDB
+    rng = random.Random(seed)
+    stages, filled = [], 0
+    with TinyDB(folder / "calls.tinydb.json") as db:
+        table = db.table("calls")
+        for size in sizes:
+            if size - timed > filled:
+                table.insert_multiple(make_record(n, rng) for n in range(filled, size - timed))
+            times = []
+            for n in range(max(filled, size - timed), size):
+                began = time.perf_counter()
+                table.insert(make_record(n, rng))
+                times.append(time.perf_counter() - began)
+            filled = size
+            stages.append({"records": size, "median_ms": round(statistics.median(times) * 1e3, 2),
+                           "file_mb": round((folder / "calls.tinydb.json").stat().st_size / 1e6,
+                                            1)})
+    return {"insert": stages, "note": "whole file rewritten per insert; no fsync"}
+
+
 def _environment() -> dict:
     return {"python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
             "machine": platform.machine(), "journal_mode": "wal", "synchronous": "FULL"}
@@ -247,9 +272,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, help="folder for the temporary log (default: system temp)")
     parser.add_argument("--inserts", type=int, default=1000, help="timed single inserts per size")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--part", choices=("all", "growth", "writer"), default="all",
+    parser.add_argument("--part", choices=("all", "growth", "writer", "tinydb"), default="all",
                         help="growth: inserts and queries as the log grows; writer: the loop "
-                             "thread's share of writing records (default: both)")
+                             "thread's share of writing records; tinydb: the same records in "
+                             "TinyDB, for comparison (default: all)")
     parser.add_argument("--sd-commit-ms", type=float, default=10.0,
                         help="extra time per commit in the SD card model (default 10)")
     args = parser.parse_args(argv)
@@ -259,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
             figures["writer"] = writer_figures(Path(folder), args.seed, args.sd_commit_ms)
         if args.part in ("all", "growth"):
             figures.update(run(Path(folder), args.inserts, args.seed))
+        if args.part in ("all", "tinydb"):
+            figures["tinydb"] = tinydb_figures(Path(folder), args.seed)
     json.dump(figures, sys.stdout, indent=2)
     print()
     return 0
