@@ -24,36 +24,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from appliance import timefmt
-from appliance.cli import sim as sim_cmd
-from appliance.clock import SimClock
-from appliance.events import ShutdownRequested
-from appliance.loop import LoopStalled
-from appliance.store.calllog import CALLLOG_NAME, CallLog
-from hwsim import scenario as scenarios
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-START = "2026-11-23T09:00:00Z"          # a Monday, 09:00
-HOURS = 8
+from appliance import timefmt                                       # noqa: E402
+from appliance.cli import sim as sim_cmd                            # noqa: E402
+from appliance.clock import SimClock                                # noqa: E402
+from appliance.events import ShutdownRequested                      # noqa: E402
+from appliance.loop import LoopStalled                              # noqa: E402
+from appliance.store.calllog import CALLLOG_NAME, CallLog           # noqa: E402
+from hwsim import scenario as scenarios                             # noqa: E402
+from tests.sim.soak_scenario import START, soak_doc                 # noqa: E402
+
 STEADY_FROM_DAY = 8             # after the simulated network's week of callers is full
-
-
-def soak_doc(days: int, calls_per_day: float, faults_per_day: int, seed: int) -> dict:
-    """Four plain lines, 20 operators over two queues, office-hours traffic, random faults."""
-    operators = [{"id": f"op{n:02d}", "name": f"Operator {n}", "handset": n,
-                  "queues": ["sales"] if n <= 2 else ["support"]}
-                 for n in range(1, 21)]
-    return {
-        "start": START,
-        "settings": {
-            "lines": [{"id": f"line{n}", "driver": "sim"} for n in range(1, 5)],
-            "handsets": {"count": 20}, "operators": operators,
-            "queues": {"sales": {"callback_offer_after_s": 20},
-                       "support": {"callback_offer_after_s": 20}}},
-        "traffic": {"calls_per_hour": calls_per_day / HOURS, "hours": HOURS, "days": days,
-                    "talk_s_mean": 180, "patience_s_mean": 240, "callback_share": 0.5,
-                    "keys": ["1", "2"], "seed": seed},
-        "random_faults": {"per_day": faults_per_day, "seed": seed},
-    }
 
 
 def rss_kb(field: str = "VmRSS") -> int:

@@ -29,6 +29,7 @@ import tempfile
 from pathlib import Path
 
 from appliance.errors import ApplianceError
+from appliance.store.settings import atomic_write
 
 log = logging.getLogger("appliance.web")
 TLS_DIR = "tls"
@@ -149,18 +150,5 @@ def _make(cert: Path, key: Path) -> None:
         if done.returncode != 0:
             raise ApplianceError("cannot make the web page's certificate: openssl said: "
                                  + (done.stderr.strip().splitlines() or ["nothing"])[-1])
-        os.chmod(new_key, 0o600)
-        for path in (new_cert, new_key):
-            with open(path, "rb") as f:
-                os.fsync(f.fileno())
-        os.replace(new_key, key)
-        os.replace(new_cert, cert)
-    _sync_dir(cert.parent)
-
-
-def _sync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        atomic_write(key, new_key.read_bytes())        # mode 0600, the data folder's owner
+        atomic_write(cert, new_cert.read_bytes())

@@ -31,9 +31,10 @@ from appliance.events import ShutdownRequested
 from appliance.store.calllog import CALLLOG_NAME, CallLog
 from hwsim import scenario as scenarios
 from hwsim.faults import RANDOM_KINDS
+from tests.sim.soak_scenario import START
+from tests.sim.soak_scenario import soak_doc as month
 
 DAYS = int(os.environ.get("IVR_SOAK_DAYS", "30"))
-START = "2026-11-23T09:00:00Z"
 SEED = 10
 OUTCOMES = {"answered", "abandoned_menu", "abandoned_queue", "callback_requested",
             "callback_answered", "callback_failed", "voicemail", "closed", "no_operators",
@@ -46,21 +47,8 @@ leak of 1 KiB a call, what the simulator had before it forgot callers, would be 
 
 
 def soak_doc(days: int) -> dict:
-    operators = [{"id": f"op{n:02d}", "name": f"Operator {n}", "handset": n,
-                  "queues": ["sales"] if n <= 2 else ["support"]}
-                 for n in range(1, 21)]
-    return {
-        "start": START,
-        "settings": {
-            "lines": [{"id": f"line{n}", "driver": "sim"} for n in range(1, 5)],
-            "handsets": {"count": 20}, "operators": operators,
-            "queues": {"sales": {"callback_offer_after_s": 20},
-                       "support": {"callback_offer_after_s": 20}}},
-        "traffic": {"calls_per_hour": 300 / 8, "hours": 8, "days": days, "talk_s_mean": 180,
-                    "patience_s_mean": 240, "callback_share": 0.5, "keys": ["1", "2"],
-                    "seed": SEED},
-        "random_faults": {"per_day": 12, "seed": SEED},
-    }
+    """The bench's soak (bench/soak_bench.py): 300 calls a day, 12 random faults a day."""
+    return month(days, 300, 12, SEED)
 
 
 SEEN = ("fault thrown: ", "failed: unplugged", "is back in service", "failed: dropped",
