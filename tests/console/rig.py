@@ -87,19 +87,25 @@ def play_until(rig: Rig, predicate, limit_s: float = 600) -> None:
 
 
 class Client:
-    """A technician on the control socket: send a line, read the answer up to the next prompt."""
+    """A technician on the control socket: send a line, read the answer up to the next prompt.
+    A connection the console closes is a ConnectionError (the crash trials expect them)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, timeout: float = 10.0) -> None:
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(10)
-        self.sock.connect(str(path))
+        self.sock.settimeout(timeout)
         self.buffer = b""
-        self.banner = self.read_answer()
+        try:
+            self.sock.connect(str(path))
+            self.banner = self.read_answer()
+        except BaseException:
+            self.sock.close()
+            raise
 
     def read_answer(self) -> str:
         while b"\n> " not in b"\n" + self.buffer:
             data = self.sock.recv(65536)
-            assert data, f"the console closed the connection; got {self.buffer!r}"
+            if not data:
+                raise ConnectionError(f"the console closed the connection; got {self.buffer!r}")
             self.buffer += data
         answer, _, self.buffer = (b"\n" + self.buffer).partition(b"\n> ")
         return answer[1:].decode()

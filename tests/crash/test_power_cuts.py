@@ -56,6 +56,7 @@ from appliance.store import audit, schema
 from appliance.store.calllog import CALLLOG_NAME, CallLog
 from appliance.store.settings import SettingsStore
 from hwsim.modems import simulated
+from tests.console.rig import Client as Console
 
 LONG = os.environ.get("IVR_LONG") == "1"
 TRIALS = 100 if LONG else 5
@@ -81,37 +82,6 @@ def wait_for(predicate, what: str, timeout: float = 20.0) -> None:
     while not predicate():
         assert time.monotonic() < deadline, f"never: {what}"
         time.sleep(0.05)
-
-
-class Console:
-    """A technician on ``console.sock``: send a line, read the answer up to the next prompt."""
-
-    def __init__(self, path: Path, timeout: float = 10.0) -> None:
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(timeout)
-        self.buffer = b""
-        try:
-            self.sock.connect(str(path))
-            self.read_answer()                     # the banner
-        except BaseException:
-            self.sock.close()
-            raise
-
-    def read_answer(self) -> str:
-        while b"\n> " not in b"\n" + self.buffer:
-            data = self.sock.recv(65536)
-            if not data:
-                raise ConnectionError(f"the console closed the connection; got {self.buffer!r}")
-            self.buffer += data
-        answer, _, self.buffer = (b"\n" + self.buffer).partition(b"\n> ")
-        return answer[1:].decode()
-
-    def ask(self, line: str) -> str:
-        self.sock.sendall(line.encode() + b"\n")
-        return self.read_answer()
-
-    def close(self) -> None:
-        self.sock.close()
 
 
 def wrapup_value(seq: int) -> float:
