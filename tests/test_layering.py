@@ -134,3 +134,21 @@ def test_nothing_below_the_command_line_imports_the_daemon():
 def test_the_daemon_stays_small():
     lines = (ROOT / "appliance" / "daemon.py").read_text().count("\n")
     assert lines < 300, f"appliance/daemon.py has {lines} lines: move a piece out"
+
+
+def test_the_stores_import_no_front_end():
+    """Settings, call log, phone book and backups sit below the web page, the console and the
+    command line; they may use audio (a restored prompt is converted) but never a front end."""
+    fronts = ("appliance.web", "appliance.console", "appliance.cli", "appliance.daemon")
+    offenders = []
+    for path in (ROOT / "appliance" / "store").rglob("*.py"):
+        bad = sorted(name for name in _all_imports(path) if name.startswith(fronts))
+        if bad:
+            offenders.append(f"{path.name}: {bad}")
+    assert offenders == []
+
+
+def test_the_web_pieces_live_in_one_package():
+    assert not (ROOT / "appliance" / "webapp.py").exists()
+    assert not (ROOT / "appliance" / "web_audio.py").exists()
+    assert (ROOT / "appliance" / "web" / "app.py").exists()

@@ -52,15 +52,17 @@ from typing import BinaryIO
 
 from appliance import timefmt
 from appliance.audio import prompts as library
-from appliance.errors import ApplianceError
+from appliance.errors import ApplianceError, SettingsError
 from appliance.store import phonebook as book
 from appliance.store.callnotes import NOTES_NAME, check_note
 from appliance.store.menu_schema import LANGUAGES
 from appliance.store.phonebook import PHONEBOOK_NAME, check_entry
 from appliance.store import schema
-from appliance.store.settings import SettingsStore, _fsync_dir, atomic_write, decode_tables, parse_settings
+from appliance.store.settings import (
+    SettingsStore, _fsync_dir, atomic_write, check_whole, decode_tables, parse_settings,
+)
 from appliance.store.tablefile import TableFile
-from appliance.web_audio import AudioRejected, to_phone_wav
+from appliance.audio.uploads import AudioRejected, to_phone_wav
 
 FORMAT = "ivr-appliance-backup"
 VERSION = 1
@@ -448,9 +450,15 @@ def _stage_settings(data_dir: Path, token: str, folder: Path) -> Staged:
     if not text.lstrip().startswith(("{", "[")):
         raise BackupError("this is neither a backup archive (.zip) nor a settings backup (.json)")
     try:
-        settings = schema.validate(parse_settings(text), library.known_keys(data_dir))
+        doc = parse_settings(text)
+        settings = schema.validate(doc, library.known_keys(data_dir))
     except RecursionError:
         raise BackupError("this settings backup is nested too deeply to be settings") from None
+    try:
+        check_whole(doc, "or restore a full backup")    # as import_json would, and before
+                                                        # anything is promised
+    except SettingsError as exc:
+        raise BackupError(f"this settings backup is not whole: {exc}") from None
     atomic_write(folder / "settings-only.json", raw)
     return Staged(token, "settings", settings, False, {})
 

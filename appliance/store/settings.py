@@ -61,7 +61,10 @@ def parse_settings(text: str) -> Any:
     return data
 
 
-def check_whole(doc: Any) -> None:
+PARTIAL_HINT = "or add --partial to change only the sections it has"
+
+
+def check_whole(doc: Any, hint: str = PARTIAL_HINT) -> None:
     """Refuse a settings document that leaves out any section ``config export`` writes."""
     if not isinstance(doc, dict):
         return                                  # validation says what it should be
@@ -71,8 +74,8 @@ def check_whole(doc: Any) -> None:
                                           else "")
         raise SettingsError(
             f"the document leaves out {shown}: an import replaces every setting, so these would "
-            "go back to their defaults. Import a whole document (config export writes one), or "
-            "add --partial to change only the sections it has")
+            f"go back to their defaults. Import a whole document (config export writes one), "
+            f"{hint}")
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -272,7 +275,7 @@ class SettingsStore:
         doc = parse_settings(text)
         if partial and isinstance(doc, dict):
             return self.save(schema.merge(self.load(), doc))
-        schema.validate(doc)                    # a wrong value is named before what is missing
+        schema.validate(doc, prompts.known_keys(self.data_dir))   # a wrong value first
         check_whole(doc)
         return self.save(doc)
 

@@ -1,1 +1,1 @@
-"""The owner's web page: pieces that ``appliance.webapp`` wires into one bottle app."""
+"""The owner's web page: pieces that ``appliance.web.app`` wires into one bottle app."""

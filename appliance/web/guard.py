@@ -136,7 +136,7 @@ def install_headers(app: bottle.Bottle) -> bottle.Bottle:
 # How large a request body may be, decided from the request line and the cookies alone, before a
 # byte of the body is read (appliance/web/server.py asks): without a live session only the login
 # and setup forms are possible, a few hundred bytes; logged in, the largest upload is a prompt
-# recording (5 MiB, web_audio.MAX_BYTES) with its multipart wrapping; a full backup may be
+# recording (5 MiB, appliance.audio.uploads.MAX_BYTES) with its multipart wrapping; a full backup may be
 # restored, as large as appliance.store.backup accepts, only by a logged-in owner.
 PUBLIC_BODY = 64 * 2 ** 10
 OWNER_BODY = 6 * 2 ** 20

@@ -18,7 +18,7 @@ from appliance.store.settings import SettingsStore
 from appliance.web import tls
 from appliance.web.auth import Auth
 from appliance.web.server import WebServer
-from appliance.webapp import make_app
+from appliance.web.app import make_app
 
 log = logging.getLogger("appliance.web")
 

@@ -12,7 +12,7 @@ from appliance.store.menu_schema import LANGUAGES
 from appliance.store.settings import atomic_write
 from appliance.web.context import WebContext, done
 from appliance.web.prompt_files import KEY, PromptFiles
-from appliance.web_audio import MAX_BYTES, AudioRejected, read_info, to_phone_wav
+from appliance.audio.uploads import MAX_BYTES, AudioRejected, read_info, to_phone_wav
 from appliance.web.i18n import gettext_now
 
 LANG = "<lang:re:[a-z]{2}>"

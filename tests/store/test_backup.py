@@ -14,7 +14,7 @@ from appliance.store.backup import BackupError
 from appliance.store.callnotes import CallNotes
 from appliance.store.phonebook import PhoneBook
 from appliance.store.settings import SettingsStore
-from appliance.web_audio import make_wav
+from appliance.audio.uploads import make_wav
 
 NOW = 1_795_424_400.0
 SOUND = make_wav([0, 800, 1600, 800] * 2000)
@@ -114,6 +114,12 @@ def test_the_settings_only_json_is_accepted_too(two):
     saved = restore(target, SettingsStore(source).export_json().encode())
     assert saved["queues"]["sales"]["wrapup_s"] == 42
     assert PhoneBook(target).entries()[0]["name"] == "Bob Old"
+
+
+def test_a_settings_only_json_that_leaves_sections_out_is_refused(two):
+    """It would put them back to their defaults (config import refuses it the same way)."""
+    source, target = two
+    refused(target, b'{"language": "ru"}', "not whole: the document leaves out version, lines, web")
 
 
 @pytest.mark.parametrize("name", ["../evil.json", "/etc/passwd", "prompts/../../x.wav",

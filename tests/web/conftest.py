@@ -6,7 +6,7 @@ import pytest
 from appliance.engine import Engine
 from appliance.store.calllog import CALLLOG_NAME, CallLog
 from appliance.store.settings import SettingsStore
-from appliance.webapp import make_app
+from appliance.web.app import make_app
 from tests.web.client import Client
 
 NOW = 1_795_424_400.0            # 2026-11-23T09:00:00Z

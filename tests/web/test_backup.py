@@ -9,7 +9,7 @@ import zipfile
 from appliance.events import SettingsChanged
 from appliance.store import audit, backup
 from appliance.store.phonebook import PhoneBook
-from appliance.web_audio import make_wav
+from appliance.audio.uploads import make_wav
 from tests.web.test_office import edited, fields
 
 

@@ -24,7 +24,7 @@ from appliance.store.settings import SettingsStore
 from appliance.web import csvsafe
 from appliance.web.auth import Auth
 from appliance.web.server import WebServer
-from appliance.webapp import make_app
+from appliance.web.app import make_app
 from hwsim import scenario as scenarios
 from hwsim.people.caller import CallerSpec, SimCaller
 

@@ -21,7 +21,7 @@ from appliance.store.calllog import CALLLOG_NAME, CallLog
 from appliance.store.settings import SettingsStore
 from appliance.web.auth import Auth
 from appliance.web.server import WebServer
-from appliance.webapp import make_app
+from appliance.web.app import make_app
 from tests.web.conftest import NOW, FakeLoop
 from tests.web.test_browser import CHROMIUM, FLAGS, PASSWORD, snap
 

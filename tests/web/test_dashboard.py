@@ -79,7 +79,7 @@ def test_a_lines_health_and_warning_are_on_the_dashboard_and_the_system_page(own
 
 def test_today_comes_from_the_call_log_so_a_restart_changes_nothing(web, tmp_path):
     from appliance.store.calllog import CALLLOG_NAME, CallLog
-    from appliance.webapp import make_app
+    from appliance.web.app import make_app
     from tests.web.conftest import Clock, FakeLoop, owner_of, record
     _, _, store, _, writer = web
     writer.write_many([

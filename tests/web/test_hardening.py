@@ -16,7 +16,7 @@ import pytest
 from appliance.web import auth as auth_module
 from appliance.web import csvsafe, guard
 from appliance.web.server import WebServer
-from appliance.web_audio import MAX_BYTES as PROMPT_BYTES, make_wav
+from appliance.audio.uploads import MAX_BYTES as PROMPT_BYTES, make_wav
 from tests.web.client import Client
 from tests.web.conftest import owner_of
 from tests.web.test_security import concrete

@@ -23,7 +23,7 @@ from appliance.store.settings import SettingsStore
 from appliance.web import i18n
 from appliance.web.auth import Auth
 from appliance.web.server import WebServer
-from appliance.webapp import make_app
+from appliance.web.app import make_app
 from tests.web.conftest import FakeLoop, owner_of
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,7 +6,7 @@ import wave
 
 import numpy as np
 
-from appliance.web_audio import MAX_BYTES, make_wav, read_info
+from appliance.audio.uploads import MAX_BYTES, make_wav, read_info
 
 
 def stereo_44k(seconds: float = 0.5) -> bytes:
