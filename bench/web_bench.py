@@ -39,7 +39,7 @@ from appliance.store import schema                                # noqa: E402
 from appliance.store.calllog import CALLLOG_NAME, CallLog         # noqa: E402
 from appliance.store.settings import SettingsStore                # noqa: E402
 from appliance.web.server import WebServer                        # noqa: E402
-from appliance.webapp import make_app                             # noqa: E402
+from appliance.web.app import make_app                             # noqa: E402
 from tests.web.client import Client                               # noqa: E402
 
 PAGES = {"dashboard": "/", "reports_year": "/reports?preset=365d", "calls": "/calls"}
