@@ -183,7 +183,9 @@ def caller(index: int, modem, line, board, stop: threading.Event, done: list) ->
 def _voice(line) -> dict:
     stats = line.audio.bridge.stats()
     return {"lost": sum(stats[s]["underruns"] + stats[s]["overflows"] for s in ("down", "up")),
-            "slips": stats["down"]["slips"] + stats["up"]["slips"]}
+            "slips": stats["down"]["slips"] + stats["up"]["slips"],
+            **{f"{side}_{kind}": stats[side][kind] for side in ("down", "up")
+               for kind in ("underruns", "overflows")}}
 
 
 def _wait(predicate, stop: threading.Event, timeout: float) -> bool:
@@ -234,6 +236,8 @@ def run(seconds: float) -> dict:
             "call_handling": {**quantiles(latencies), "target_p99_ms": 20},
             "voice": {"frames_lost_while_talking": sum(call["lost"] for call in done),
                       "calls_with_a_loss": sum(1 for call in done if call["lost"]),
+                      **({key: sum(call[key] for call in done) for key in done[0]
+                          if key not in ("lost", "slips")} if done else {}),
                       "slips": sum(call["slips"] for call in done), "target_lost": 0,
                       "talk_s_per_call": TALK_S},
             "calls": len(done), "pages": served, "pages_per_s": round(served / seconds, 1)}
