@@ -98,8 +98,13 @@ class TlsFront:
             if not self._slots.acquire(blocking=False):
                 conn.close()                        # too many at once: refuse, do not queue
                 continue
-            threading.Thread(target=self._serve, args=(conn, address[0]), daemon=True,
-                             name="web-tls-conn").start()
+            try:
+                threading.Thread(target=self._serve, args=(conn, address[0]), daemon=True,
+                                 name="web-tls-conn").start()
+            except RuntimeError:                    # no thread to be had: refuse, keep accepting
+                log.error("the web page cannot take another connection (no thread left)")
+                self._slots.release()
+                conn.close()
 
     def _serve(self, conn: socket.socket, client: str) -> None:
         try:
@@ -113,6 +118,8 @@ class TlsFront:
                 _redirect(conn)
         except (OSError, ssl.SSLError, ValueError):
             pass                                    # a browser gone, a stranger's garbage
+        except Exception:                           # noqa: BLE001 - one connection, said aloud
+            log.exception("the web page's HTTPS front failed on a connection from %s", client)
         finally:
             _close(conn)
             self._slots.release()
