@@ -19,6 +19,7 @@ import re
 import shutil
 import tempfile
 from datetime import datetime, timezone
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -38,8 +39,30 @@ STRATEGY = {"lru": "leastrecent", "fewest_calls": "fewestcalls", "random": "rand
             "ring_all": "ringall"}                       # app_queue.c strategies[]
 SOUND_DIR = "ivr"                                        # sounds/<lang>/ivr/<key>.wav
 MOH_CLASS = "ivr"                                        # musiconhold.conf class of our hold music
-MAILBOX = "100@ivr"                                      # placeholder voicemail box (README)
-MEMBER = "PJSIP/handset{n}"                              # placeholder endpoint per desk handset
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """What the Asterisk side calls a desk handset and the voicemail box: ``member`` with
+    ``{n}`` for the handset number (``--member``), ``mailbox`` as ``box@context``
+    (``--mailbox``). The defaults match the README's installing steps."""
+
+    member: str = "PJSIP/handset{n}"
+    mailbox: str = "100@ivr"
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9_]+/[A-Za-z0-9_.{}-]*\{n\}[A-Za-z0-9_.{}-]*", self.member):
+            raise ApplianceError(f"--member {self.member!r} must be TECHNOLOGY/NAME with {{n}} for "
+                                 "the handset number, e.g. PJSIP/handset{n} or SIP/desk{n}")
+        if not re.fullmatch(r"[0-9A-Za-z_]+@[0-9A-Za-z_-]+", self.mailbox):
+            raise ApplianceError(f"--mailbox {self.mailbox!r} must be BOX@CONTEXT as in "
+                                 "voicemail.conf, e.g. 100@ivr")
+
+    def handset(self, n) -> str:
+        return self.member.replace("{n}", str(n))
+
+
+DEFAULT_ENDPOINTS = Endpoints()
 EMPTY_FACTORS = "paused,invalid,unavailable"             # app_queue.c parse_empty_options
 CDR_COLUMNS = ("accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel",
                "lastapp", "lastdata", "start", "answer", "end", "duration", "billsec",
@@ -234,7 +257,7 @@ def _queue_contexts(settings: dict) -> list[str]:
     return out
 
 
-def extensions_conf(settings: dict) -> str:
+def extensions_conf(settings: dict, ends: Endpoints = DEFAULT_ENDPOINTS) -> str:
     """The dialplan: entry, opening hours, closed message, greeting, the menu tree, one context per
     queue and voicemail. Point the trunk's context at ``ivr-incoming``."""
     menu, hours, voicemail = settings["menu"], settings["hours"], settings["voicemail"]
@@ -278,7 +301,7 @@ def extensions_conf(settings: dict) -> str:
         "[ivr-voicemail]",
         f"; voicemail: {voicemail['max_s']:g} s at most, ends after {voicemail['silence_end_s']:g} s"
         f" of silence (maxsecs / maxsilence in voicemail.conf, README)",
-        *_exten("s", [f"Playback({sound(voicemail['prompt'])})", f"VoiceMail({MAILBOX},s)",
+        *_exten("s", [f"Playback({sound(voicemail['prompt'])})", f"VoiceMail({ends.mailbox},s)",
                       "Hangup()"]),
     ]
     return "\n".join(out) + "\n"
@@ -286,7 +309,7 @@ def extensions_conf(settings: dict) -> str:
 
 # ---- queues.conf and queuerules.conf -----------------------------------------------------------
 
-def _members(settings: dict, name: str) -> list[str]:
+def _members(settings: dict, name: str, ends: Endpoints) -> list[str]:
     """Operators of the queue at penalty 0; with escalation, those of ``escalate_to`` who are not
     already members at penalty 1 (opened to them by the queue rule)."""
     queue = settings["queues"][name]
@@ -299,7 +322,7 @@ def _members(settings: dict, name: str) -> list[str]:
             if pool not in op["queues"] or op["id"] in own:
                 continue
             own.add(op["id"])
-            line = f"member => {MEMBER.format(n=op['handset'])},{penalty},{_safe(op['name'])}"
+            line = f"member => {ends.handset(op['handset'])},{penalty},{_safe(op['name'])}"
             if op.get("paused"):
                 line += ",,,,yes"
             if not op.get("enabled", True):
@@ -308,12 +331,12 @@ def _members(settings: dict, name: str) -> list[str]:
     return lines
 
 
-def queues_conf(settings: dict) -> str:
+def queues_conf(settings: dict, ends: Endpoints = DEFAULT_ENDPOINTS) -> str:
     """One section per queue (app_queue.c queue_set_param names)."""
     service = settings["reports"]["service_level_s"]
     out = ["; queues.conf written by `ivr-appliance export asterisk` (see README.md).",
-           "; members are PJSIP endpoints named handset<N> (one per desk handset); "
-           "rename them to yours."]
+           f"; members are the endpoints {ends.handset('<N>')}, one per desk handset "
+           "(export asterisk --member sets the pattern)."]
     for name, q in settings["queues"].items():
         announce = q["announce_position"] or q["announce_wait"]
         escalates = q["escalate_to"] is not None and q["escalate_after_s"] is not None
@@ -339,7 +362,7 @@ def queues_conf(settings: dict) -> str:
                 "ringinuse = no"]
         if escalates:
             out.append(f"defaultrule = {rule_name(name)}")
-        out += _members(settings, name)
+        out += _members(settings, name, ends)
     return "\n".join(out) + "\n"
 
 
@@ -391,7 +414,7 @@ def _escape_quoted(name: str) -> str:
     return name.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _where(record: dict) -> tuple[str, str, str, str]:
+def _where(record: dict, ends: Endpoints) -> tuple[str, str, str, str]:
     """(dcontext, dst, lastapp, lastdata): where in the exported dialplan the call ended."""
     outcome, queue = record["outcome"], record["queue"]
     if record["direction"] == "callback":
@@ -399,7 +422,7 @@ def _where(record: dict) -> tuple[str, str, str, str]:
     if outcome == "closed":
         return "ivr-closed", "s", "Playback", sound("closed")
     if outcome == "voicemail":
-        return "ivr-voicemail", "s", "VoiceMail", MAILBOX
+        return "ivr-voicemail", "s", "VoiceMail", ends.mailbox
     if queue:
         return queue_context(queue), "s", "Queue", queue
     return _node_context(()), "s", "WaitExten", ""
@@ -415,12 +438,13 @@ def _disposition(record: dict) -> str:
     return "NO ANSWER"
 
 
-def cdr_row(record: dict, names: dict[str, str] | None = None) -> dict[str, object]:
+def cdr_row(record: dict, names: dict[str, str] | None = None,
+            ends: Endpoints = DEFAULT_ENDPOINTS) -> dict[str, object]:
     """One call record as the 18 cdr_csv fields (README, "Master.csv")."""
     names = names or {}
     number = record["caller"] or ""
     inbound = record["direction"] != "callback"
-    context, dst, app, data = _where(record)
+    context, dst, app, data = _where(record, ends)
     start, end = record["started_at"], record["ended_at"] or record["started_at"]
     answer = record["answered_at"]
     path = record["menu_path"] or ""
@@ -464,9 +488,10 @@ def cdr_line(row: dict[str, object]) -> str:
     return ",".join(cells) + "\n"
 
 
-def master_csv(records: Iterable[dict], names: dict[str, str] | None = None) -> str:
+def master_csv(records: Iterable[dict], names: dict[str, str] | None = None,
+               ends: Endpoints = DEFAULT_ENDPOINTS) -> str:
     """Master.csv: one line per call, no header (cdr_csv writes none), oldest first."""
-    return "".join(cdr_line(cdr_row(record, names)) for record in records)
+    return "".join(cdr_line(cdr_row(record, names, ends)) for record in records)
 
 
 # ---- queue_log ---------------------------------------------------------------------------------
@@ -628,7 +653,8 @@ def not_expressible(settings: dict) -> list[str]:
     return found
 
 
-def readme(settings: dict, counts: dict[str, int], problems: list[str]) -> str:
+def readme(settings: dict, counts: dict[str, int], problems: list[str],
+           ends: Endpoints = DEFAULT_ENDPOINTS) -> str:
     """README.md in the export folder: the files, installing them, the mapping, the gaps."""
     queues = ", ".join(f"{n} ({q['strategy']} -> {STRATEGY[q['strategy']]})"
                        for n, q in settings["queues"].items())
@@ -664,11 +690,13 @@ def readme(settings: dict, counts: dict[str, int], problems: list[str]) -> str:
         "## Installing",
         "",
         "1. Copy the files as above; `chown -R asterisk:asterisk` the sounds and moh folders.",
-        "2. Create one PJSIP endpoint per desk handset named `handset1`, `handset2`, ... "
-        f"(queues.conf members are `{MEMBER.format(n='N')}`), or replace those names.",
+        f"2. Create one endpoint per desk handset: queues.conf names them "
+        f"`{ends.handset(1)}`, `{ends.handset(2)}`, ... (export again with `--member` for "
+        "another pattern).",
         "3. Set your trunk's (SIM gateway's, FXO port's) inbound context to `ivr-incoming`.",
-        f"4. Voicemail goes to mailbox `{MAILBOX}`: add to voicemail.conf "
-        f"`[ivr]` `100 => 1234,Office` and in `[general]` `maxsecs="
+        f"4. Voicemail goes to mailbox `{ends.mailbox}` (`--mailbox`): add to voicemail.conf "
+        f"`[{ends.mailbox.split('@')[1]}]` `{ends.mailbox.split('@')[0]} => 1234,Office` and "
+        f"in `[general]` `maxsecs="
         f"{round(settings['voicemail']['max_s'])}` `maxsilence="
         f"{round(settings['voicemail']['silence_end_s'])}`.",
         "5. In cdr.conf `[csv]` set `usegmtime=yes`, `loguniqueid=yes`, `loguserfield=yes` so "
@@ -833,17 +861,18 @@ def read_settings(data_dir: Path) -> dict:
 
 
 def render(settings: dict, records: list[dict], phonebook: list[dict],
-           names: dict[str, str] | None = None) -> dict[str, str]:
+           names: dict[str, str] | None = None,
+           ends: Endpoints = DEFAULT_ENDPOINTS) -> dict[str, str]:
     """Every text file of the export by name (the prompts are written by ``write_prompts``).
     ``names``: caller number -> phone book name (default: exact numbers of ``phonebook``)."""
     if names is None:
         names = {e["number"]: e["name"] or e["company"] for e in phonebook}
     return {
-        "extensions.conf": extensions_conf(settings),
-        "queues.conf": queues_conf(settings),
+        "extensions.conf": extensions_conf(settings, ends),
+        "queues.conf": queues_conf(settings, ends),
         "queuerules.conf": queuerules_conf(settings),
         "phonebook.csv": phonebook_csv(phonebook),
-        "Master.csv": master_csv(records, names),
+        "Master.csv": master_csv(records, names, ends),
         "queue_log": queue_log(records, settings),
     }
 
@@ -857,7 +886,7 @@ def _check_target(out_dir: Path, force: bool) -> None:
 
 
 def export(data_dir: Path, out_dir: Path, force: bool = False,
-           voice_dir: Path | None = None) -> dict[str, int]:
+           voice_dir: Path | None = None, ends: Endpoints = DEFAULT_ENDPOINTS) -> dict[str, int]:
     """Write every file into ``out_dir`` at once: built in a folder beside it, then moved in.
     A non-empty ``out_dir`` is refused unless ``force``; then only the exported names are
     replaced. Returns counts of what was written."""
@@ -876,7 +905,7 @@ def export(data_dir: Path, out_dir: Path, force: bool = False,
         if entry is not None:
             names[caller] = entry["name"] or entry["company"]
     library = PromptLibrary(voice_dir or default_voice_dir(), data_dir, settings["language"])
-    texts = render(settings, records, phonebook, names)
+    texts = render(settings, records, phonebook, names, ends)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.export-"))
     build.chmod(0o755)                                   # mkdtemp's 0700 would stay on DIR
@@ -885,7 +914,7 @@ def export(data_dir: Path, out_dir: Path, force: bool = False,
         counts = {"calls": len(records), "phonebook": len(phonebook),
                   "queue_events": texts["queue_log"].count("\n"),
                   "prompts": sum(1 for _ in (build / "sounds").rglob("*.wav"))}
-        texts["README.md"] = readme(settings, counts, problems)
+        texts["README.md"] = readme(settings, counts, problems, ends)
         for name, text in texts.items():
             (build / name).write_text(text, encoding="utf-8", newline="")
         _move_in(build, out_dir)
@@ -915,7 +944,8 @@ def _move_in(build: Path, out_dir: Path) -> None:
 
 def cmd_export(args) -> int:
     """``ivr-appliance export asterisk DIR``: write the files and say where."""
-    counts = export(args.data_dir, args.dir, force=args.force)
+    ends = Endpoints(member=args.member, mailbox=args.mailbox)
+    counts = export(args.data_dir, args.dir, force=args.force, ends=ends)
     print(f"Exported for Asterisk into {args.dir}: extensions.conf, queues.conf, queuerules.conf, "
           f"{counts['prompts']} prompt files, phonebook.csv ({counts['phonebook']} entries), "
           f"Master.csv ({counts['calls']} calls), queue_log ({counts['queue_events']} lines). "

@@ -103,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
                                            "and call history for Asterisk/FreePBX, into DIR")
     _add_data_dir(ast)
     ast.add_argument("dir", type=Path, metavar="DIR", help="an empty or new folder")
+    ast.add_argument("--member", default="PJSIP/handset{n}",
+                     help="the Asterisk endpoint of desk handset {n} (default PJSIP/handset{n})")
+    ast.add_argument("--mailbox", default="100@ivr",
+                     help="the voicemail box BOX@CONTEXT messages go to (default 100@ivr)")
     ast.add_argument("--force", action="store_true",
                      help="write into a folder that is not empty (replaces the exported files)")
 

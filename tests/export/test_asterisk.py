@@ -804,3 +804,29 @@ def test_help_names_the_subcommand():
 
 def test_dates_in_records_survive_the_round_trip_unchanged():
     assert date(2026, 11, 23).isoformat() in render(schema.defaults(), RECORDS, [])["Master.csv"]
+
+
+def test_the_handsets_endpoints_and_the_mailbox_are_the_installers_choice(tmp_path):
+    """`--member` and `--mailbox` name what the Asterisk side has: queues.conf members, the
+    dialplan's VoiceMail(), the history's voicemail rows and the README all follow them."""
+    data = fill(tmp_path / "data", None, records=RECORDS, book=[])
+    out = tmp_path / "out"
+    done = cli("export", "asterisk", out, "--member", "SIP/desk{n}", "--mailbox", "200@office",
+               "--data-dir", data)
+    assert done.returncode == 0, done.stderr
+    queues = (out / "queues.conf").read_text()
+    assert "member => SIP/desk1," in queues and "PJSIP/handset" not in queues
+    assert "VoiceMail(200@office,s)" in (out / "extensions.conf").read_text()
+    assert "100@ivr" not in (out / "Master.csv").read_text()
+    readme = (out / "README.md").read_text()
+    assert "`SIP/desk1`" in readme and "`[office]` `200 => 1234,Office`" in readme
+
+
+@pytest.mark.parametrize("option, value", [("--member", "handset"), ("--member", "PJSIP/desk"),
+                                           ("--mailbox", "100"), ("--mailbox", "1 0@x y")])
+def test_an_endpoint_pattern_asterisk_could_not_use_is_refused_in_one_line(tmp_path, option,
+                                                                           value):
+    data = fill(tmp_path / "data", None, records=RECORDS[:2], book=[])
+    done = cli("export", "asterisk", tmp_path / "out", option, value, "--data-dir", data)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+    assert option in done.stderr and not (tmp_path / "out").exists()
