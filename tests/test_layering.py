@@ -23,7 +23,7 @@ def imports(path: Path) -> set[str]:
 
 def test_only_drivers_import_hardware_libraries():
     allowed = ("appliance/lines/", "appliance/handsets/", "appliance/audio/soundcard.py",
-               "appliance/console/serial_link.py")     # the console's own serial port driver
+               "appliance/serial_port.py")             # the one serial opener
     offenders = []
     for path in (ROOT / "appliance").rglob("*.py"):
         rel = path.relative_to(ROOT).as_posix()
@@ -33,6 +33,14 @@ def test_only_drivers_import_hardware_libraries():
         if bad:
             offenders.append(f"{rel}: {sorted(bad)}")
     assert offenders == []
+
+
+def test_one_serial_opener():
+    """Modem ports and the console port are opened one way: only appliance/serial_port.py
+    imports pyserial."""
+    users = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "appliance").rglob("*.py")
+                   if any(name.split(".")[0] == "serial" for name in imports(path)))
+    assert users == ["appliance/serial_port.py"]
 
 
 def test_engine_imports_only_events_commands_errors_timefmt_line_states_and_itself():

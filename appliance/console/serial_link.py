@@ -1,4 +1,4 @@
-"""A serial port as a console byte stream, through pyserial: raw, 8N1, no flow control.
+"""A serial port as a console byte stream (opened by appliance.serial_port: raw 8N1, exclusive).
 
 The Pi's UART (``/dev/serial0``), a USB-serial adapter or a pseudo-terminal all look the same
 here. Reads wake every half second so that a stopping daemon is never held by a silent port. A
@@ -12,12 +12,10 @@ Example::
 """
 from __future__ import annotations
 
-import os
 import threading
 
-import serial
-
 from appliance.errors import DriverError
+from appliance.serial_port import PortError, open_or_explain
 from appliance.store.schema import SERIAL_BAUDS as BAUDS
 
 POLL_S = 0.5
@@ -29,7 +27,7 @@ class SerialPort:
     ``stop()`` (any thread) makes reads return ``b""`` within half a second; the thread that
     reads then calls ``close()``, so the device is never closed under a running read."""
 
-    def __init__(self, port: serial.Serial, name: str) -> None:
+    def __init__(self, port, name: str) -> None:
         self.port, self.name = port, name
         self.closed = threading.Event()
 
@@ -39,18 +37,8 @@ class SerialPort:
         if baud not in BAUDS:
             raise DriverError(f"baud {baud} is not a serial speed; use one of "
                               f"{', '.join(map(str, BAUDS))}")
-        try:
-            port = serial.Serial(device, baud, bytesize=serial.EIGHTBITS, parity=serial.PARITY_NONE,
-                                 stopbits=serial.STOPBITS_ONE, timeout=POLL_S, write_timeout=5.0,
-                                 xonxoff=False, rtscts=False, dsrdtr=False, exclusive=True)
-        except serial.SerialException as exc:
-            if exc.errno is not None:               # the device could not be opened at all
-                raise DriverError(f"cannot open the console port {device}: "
-                                  f"{os.strerror(exc.errno)} (check the device name, the cable, "
-                                  "and that the user is in group dialout)") from None
-            raise DriverError(f"{device} is not a serial port: {exc}") from None
-        except (OSError, ValueError) as exc:
-            raise DriverError(f"{device} is not a serial port: {exc}") from None
+        port = open_or_explain(device, baud, "the console port", timeout=POLL_S,
+                               write_timeout=5.0, exclusive=True)
         return cls(port, device)
 
     @property
@@ -65,7 +53,7 @@ class SerialPort:
                 data = self.port.read(1)        # the first byte, or nothing in POLL_S
                 if data:                        # then what is there: an echo without a lag
                     data += self.port.read(min(size - 1, self.port.in_waiting))
-            except (serial.SerialException, OSError, TypeError):
+            except (PortError, OSError, TypeError):
                 self.closed.set()           # unplugged mid-session: end it like a hang-up
                 return b""
             if data and not self.closed.is_set():
@@ -78,14 +66,14 @@ class SerialPort:
             return
         try:
             self.port.write(data)
-        except (serial.SerialException, OSError):
+        except (PortError, OSError):
             self.closed.set()
 
     def discard_input(self) -> None:
         """Drop what was typed but not read yet (guesses sent during a PIN lockout)."""
         try:
             self.port.reset_input_buffer()
-        except (serial.SerialException, OSError):
+        except (PortError, OSError):
             self.closed.set()
 
     def stop(self) -> None:
@@ -97,5 +85,5 @@ class SerialPort:
         self.closed.set()
         try:
             self.port.close()
-        except (serial.SerialException, OSError):
+        except (PortError, OSError):
             pass

@@ -8,7 +8,7 @@ serial port: its reader thread reads, splits on LF, strips CRs, skips garbage an
 
 Example::
 
-    port = serial.Serial("/dev/ttyUSB2", 115200, timeout=0.1)
+    port = open_port("/dev/ttyUSB2", 115200)          # appliance.serial_port
     channel = AtChannel(port, SIM800.urcs, post_urc=print, on_lost=print)
     channel.start()
     channel.command("ATE0")            # -> [] ; raises AtTimeout, CmeError, CommandRejected

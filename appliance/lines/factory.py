@@ -12,7 +12,7 @@ from typing import Callable
 
 from appliance.lines.dialects import DIALECTS
 from appliance.lines.gsm import GsmLine
-from appliance.lines.serial_port import opener
+from appliance.serial_port import opener
 
 PCM_WRITE_TIMEOUT_S = 0.5      # an uplink the module stops taking for this long is dead
 

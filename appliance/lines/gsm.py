@@ -30,7 +30,7 @@ What it does with the module:
 
 Example::
 
-    line = GsmLine("line1", lambda: serial.Serial("/dev/ivr-line1", 115200, timeout=0.1),
+    line = GsmLine("line1", opener("/dev/ivr-line1", 115200),      # appliance.serial_port
                    DIALECTS["sim7600"], pin="1234", port_path="/dev/ivr-line1")
     loop.connect(lines=[line], handsets=bank, calllog=log)
 """
@@ -53,7 +53,7 @@ from appliance.lines.at import AtChannel, Urc
 from appliance.lines.base import Line
 from appliance.lines.callerid import clean_number, diallable
 from appliance.lines.dialects import Dialect
-from appliance.lines.serial_port import missing
+from appliance.serial_port import missing
 from appliance.lines.timed_prompts import TimedPrompts, prompt_seconds
 
 log = logging.getLogger("appliance.lines.gsm")

@@ -59,7 +59,7 @@ from appliance.lines.callerid import clean_name, clean_number, diallable
 from appliance.lines.voiceformats import FALLBACK, Compression, choose_compressions
 from appliance.lines.dle import (ABORT_RX, END_DUPLEX, END_OF_STREAM, END_TX, INTERRUPT_TX,
                                  KEY_END, KEY_START, KEYS, DleEvent, DleParser, KeyFolder, shield)
-from appliance.lines.serial_port import missing, opener
+from appliance.serial_port import missing, opener
 
 log = logging.getLogger("appliance.lines.voicemodem")
 
