@@ -139,6 +139,19 @@ def test_nothing_below_the_command_line_imports_the_daemon():
     assert offenders == []
 
 
+def test_only_the_codecs_read_and_write_wav_files():
+    """One WAV codec (appliance/audio/codecs.py): every other module reads and writes WAV files
+    through it, so a damaged file is the same clear error everywhere."""
+    offenders = []
+    for path in (ROOT / "appliance").rglob("*.py"):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel == "appliance/audio/codecs.py":
+            continue
+        if any(name.split(".")[0] == "wave" for name in _all_imports(path)):
+            offenders.append(rel)
+    assert offenders == []
+
+
 def test_the_daemon_stays_small():
     lines = (ROOT / "appliance" / "daemon.py").read_text().count("\n")
     assert lines < 300, f"appliance/daemon.py has {lines} lines: move a piece out"

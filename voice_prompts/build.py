@@ -23,13 +23,14 @@ import json
 import subprocess
 import sys
 import tempfile
-import wave
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))            # appliance.audio.level, without installing it
+import numpy as np
 
-from appliance.audio import level  # noqa: E402
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))            # appliance.audio, without installing it
+
+from appliance.audio import codecs, level  # noqa: E402
 
 LANGUAGES = ("en", "ru", "it")
 ESPEAK = {"ru": ("ru", 150), "it": ("it", 150), "en": ("en-us", 155)}   # voice, words per minute
@@ -78,8 +79,8 @@ class Piper:
         self.voice = PiperVoice.load(model_path())
 
     def speak(self, text: str, out: Path) -> None:
-        with wave.open(str(out), "wb") as wav:
-            self.voice.synthesize_wav(text, wav)
+        pcm = b"".join(chunk.audio_int16_bytes for chunk in self.voice.synthesize(text))
+        codecs.write_wav(out, np.frombuffer(pcm, dtype="<i2"), self.voice.config.sample_rate)
 
 
 def voice_for(language: str, espeak_only: bool):
@@ -108,23 +109,33 @@ def finish(band: Path, out: Path, gain_db: float) -> None:
         *trim, "reverse", *trim, "reverse", "pad", str(EDGE_PAD_S), str(EDGE_PAD_S))
 
 
+def samples(path: Path) -> np.ndarray:
+    """The sound of a file sox made (8 kHz mono 16-bit), read by the appliance's one WAV codec."""
+    return codecs.read_wav_native(path)[0]
+
+
+def seconds(path: Path) -> float:
+    """Its length to the millisecond, as the manifest records it."""
+    return round(codecs.wav_info(path).seconds, 3)
+
+
 def level_to(band: Path, out: Path, target: float) -> float:
     """Write ``out`` at the ``target`` active level; returns its duration in seconds.
 
     The limiter makes the level after a gain a little less than linear, so the gain is corrected
     a few times and the closest result kept.
     """
-    gain = target - level.active_level_dbfs(level.read(band).samples)
+    gain = target - level.active_level_dbfs(samples(band))
     tried: dict[float, float] = {}
     for _ in range(8):
         finish(band, out, gain)
-        error = target - level.active_level_dbfs(level.read(out).samples)
+        error = target - level.active_level_dbfs(samples(out))
         tried[gain] = abs(error)
         if abs(error) <= TOLERANCE_DB:
-            return round(level.read(out).seconds, 3)
+            return seconds(out)
         gain += error
     finish(band, out, min(tried, key=tried.get))
-    return round(level.read(out).seconds, 3)
+    return seconds(out)
 
 
 def build_prompt(voice, text: str, out: Path, target: float, work: Path) -> float:

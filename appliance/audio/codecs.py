@@ -1,18 +1,26 @@
-"""Telephone audio formats without ``audioop``: G.711, linear PCM widths, resampling, WAV input.
+"""Telephone audio formats without ``audioop``: G.711, linear PCM widths, resampling, and WAV files.
 
 Everything lands as int16 numpy arrays at 8 kHz mono, the form the DTMF receiver, VAD and the
 modems' PCM ports use. G.711 is table-driven and bit-exact with ITU-T G.711 (and with the
 ``audioop`` of Python 3.11, which Python 3.13 no longer has).
 
+This is the one place that reads and writes WAV files (tests/test_layering.py keeps it so): the
+converting reader for any WAV, a header reader for the prompt and upload checks, a reader of the
+stored samples, and the writers, including the recorder's streaming one. Every damaged or odd
+file is one clear :class:`AudioError`, never a traceback.
+
     >>> pcm = read_wav("keys.wav")                      # any rate, width, channels, or G.711 WAV
+    >>> wav_info("greeting.wav").seconds                # the header only, nothing decoded
     >>> ulaw = ulaw_encode(pcm); back = ulaw_decode(ulaw)
     >>> narrow = resample(wideband, 16000, 8000)        # windowed-sinc low-pass, then decimation
 """
 from __future__ import annotations
 
+import io
 import math
 import struct
 import wave
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -220,7 +228,7 @@ def normalise(pcm, target_dbm0: float = -15.0, peak_dbfs: float = -1.0) -> np.nd
     return np.clip(np.rint(x * gain), -32768, 32767).astype(np.int16)
 
 
-# -- WAV input -----------------------------------------------------------------------------------
+# -- WAV files: reading ----------------------------------------------------------------------------
 
 def read_wav(path, rate: int = RATE) -> np.ndarray:
     """A WAV file as int16 mono at ``rate``: PCM 8/16/24/32-bit, float, μ-law or A-law, any rate
@@ -306,10 +314,114 @@ def _decode(data: bytes, tag: int, bits: int, path: Path) -> np.ndarray:
     raise AudioError(f"{path}: unsupported WAV encoding (format tag {tag}, {bits} bits)")
 
 
+@dataclass(frozen=True)
+class WavInfo:
+    """What a PCM WAV file's header says: enough to check a prompt or an upload without decoding."""
+    rate: int
+    channels: int
+    width: int                  # bytes per sample
+    frames: int                 # samples per channel
+
+    @property
+    def seconds(self) -> float:
+        return self.frames / self.rate if self.rate else 0.0
+
+
+class WavDamaged(AudioError):
+    """A WAV header that contradicts itself (a chunk running past the end of the file): the file
+    was cut or corrupted, rather than being in another format; an upload says so differently."""
+
+
+def wav_info(source) -> WavInfo:
+    """The format and length of a PCM WAV (a path, or the file's bytes) from its header alone.
+
+    Not a PCM WAV file: :class:`AudioError`; a self-contradicting header: :class:`WavDamaged`;
+    a file that cannot be opened: ``OSError``. The rate is as the header says (callers judge it).
+    """
+    return _read_pcm(source, sound=False)[0]
+
+
+def read_pcm(source) -> tuple[WavInfo, bytes]:
+    """A PCM WAV (a path, or the file's bytes) as its header and its samples exactly as stored
+    (little-endian, interleaved, whole frames: a file cut mid-frame loses that frame), for
+    callers that want that one format and check it themselves. Errors as :func:`wav_info`."""
+    return _read_pcm(source, sound=True)
+
+
+def _read_pcm(source, sound: bool) -> tuple[WavInfo, bytes]:
+    given = isinstance(source, (bytes, bytearray, memoryview))
+    name = "the WAV data" if given else str(source)
+    try:
+        with wave.open(io.BytesIO(source) if given else str(source), "rb") as w:
+            info = WavInfo(w.getframerate(), w.getnchannels(), w.getsampwidth(), w.getnframes())
+            data = w.readframes(info.frames) if sound else b""
+    except (wave.Error, EOFError, ValueError) as exc:
+        raise AudioError(f"{name} is not a PCM WAV file ({str(exc) or type(exc).__name__})") \
+            from None
+    except (struct.error, RuntimeError, ZeroDivisionError, OverflowError, MemoryError) as exc:
+        raise WavDamaged(f"{name}: damaged WAV header ({str(exc) or type(exc).__name__})") \
+            from None
+    block = info.channels * info.width
+    return info, data[:len(data) - len(data) % block] if block else data
+
+
+# -- WAV files: writing ----------------------------------------------------------------------------
+
+def _header(channels: int, rate: int, data_bytes: int, width: int = 2) -> bytes:
+    """The 44-byte header of a PCM WAV holding ``data_bytes`` of sound (what ``wave`` writes)."""
+    block = channels * width
+    return struct.pack("<4sI4s4sIHHIIHH4sI", b"RIFF", 36 + data_bytes, b"WAVE", b"fmt ", 16,
+                       WAVE_PCM, channels, rate, rate * block, block, 8 * width, b"data",
+                       data_bytes)
+
+
+def wav_bytes(pcm, rate: int = RATE) -> bytes:
+    """int16 mono samples -> a 16-bit PCM WAV file, as bytes (a converted upload, tests)."""
+    data = np.asarray(pcm, dtype="<i2").tobytes()
+    return _header(1, rate, len(data)) + data
+
+
 def write_wav(path, pcm, rate: int = RATE) -> None:
     """int16 mono samples -> a 16-bit PCM WAV file (for recordings, tests and diagnostics)."""
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(np.asarray(pcm, dtype="<i2").tobytes())
+    Path(path).write_bytes(wav_bytes(pcm, rate))
+
+
+class WavWriter:
+    """A 16-bit PCM WAV written as the sound arrives (a call or a voicemail being recorded).
+
+    The header is brought up to date after every ``refresh_s`` of sound, not on every write (a
+    seek and two writes each time cost more than the rest of a line's hearing path), so a power
+    cut leaves a playable file of all that was said up to ``refresh_s`` before. The seek back
+    to the end also hands everything buffered to the OS.
+    """
+
+    def __init__(self, path, channels: int = 1, rate: int = RATE, refresh_s: float = 1.0):
+        self.path, self.channels, self.rate = Path(path), channels, rate
+        self.bytes = 0
+        self._every = max(2, round(refresh_s * rate * channels * 2))
+        self._next = self._every
+        self._file = open(path, "wb")
+        self._file.write(_header(channels, rate, 0))
+
+    def write(self, data: bytes) -> None:
+        """Append sound: little-endian 16-bit samples, interleaved, whole frames."""
+        self._file.write(data)
+        self.bytes += len(data)
+        if self.bytes >= self._next:
+            self._next = self.bytes - self.bytes % self._every + self._every
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Make the header say how much sound the file holds now."""
+        f = self._file
+        f.seek(4)
+        f.write(struct.pack("<I", 36 + self.bytes))
+        f.seek(40)
+        f.write(struct.pack("<I", self.bytes))
+        f.seek(0, 2)
+
+    def close(self) -> None:
+        """Finish the file (a second close does nothing)."""
+        if not self._file.closed:
+            self.refresh()
+            self._file.close()

@@ -1,4 +1,4 @@
-"""How loud a prompt is and whether its file is fit for a phone line: one measure, build and tests.
+"""How loud a prompt is and whether its sound suits a phone line: one measure, build and tests.
 
 The loudness of a prompt is its *active level*: the RMS, in dBFS, of the 20 ms frames that are no
 more than ``GATE_DB`` below the loudest frame, so the pauses between words do not make a slow
@@ -13,10 +13,6 @@ sine measures -3 dBFS.
 from __future__ import annotations
 
 import math
-import wave
-from array import array
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Sequence
 
 RATE = 8000
@@ -27,33 +23,14 @@ EDGE_THRESHOLD_DBFS = -60.0     # low enough to keep the quiet, band-limited "s"
 CLIP = 32767
 
 
-@dataclass(frozen=True)
-class Pcm:
-    """A WAV file's format and its samples (16-bit signed, if the format says so)."""
-    rate: int
-    channels: int
-    width: int
-    samples: array
-
-    @property
-    def seconds(self) -> float:
-        return len(self.samples) / self.rate / max(1, self.channels)
-
-
-def read(path: Path) -> Pcm:
-    """The format and samples of a WAV file; wave.Error for a file that is not PCM WAV."""
-    with wave.open(str(path), "rb") as wav:
-        frames = wav.readframes(wav.getnframes())
-        rate, channels, width = wav.getframerate(), wav.getnchannels(), wav.getsampwidth()
-    samples = array("h")
-    if width == 2:
-        samples.frombytes(frames)
-    return Pcm(rate, channels, width, samples)
+def _ints(samples: Sequence[int]) -> Sequence[int]:
+    """Python ints: the int16 array ``codecs`` reads a file into would wrap round in ``s * s``."""
+    return samples.tolist() if hasattr(samples, "tolist") else samples
 
 
 def frame_levels(samples: Sequence[int], rate: int = RATE) -> list[float]:
     """Mean square of each 20 ms frame (the last, partial frame included)."""
-    size = max(1, int(rate * FRAME_S))
+    size, samples = max(1, int(rate * FRAME_S)), _ints(samples)
     return [sum(s * s for s in samples[i:i + size]) / len(samples[i:i + size])
             for i in range(0, len(samples), size)]
 
@@ -75,7 +52,7 @@ def active_level_dbfs(samples: Sequence[int], rate: int = RATE) -> float:
 
 def edge_silence_s(samples: Sequence[int], rate: int = RATE) -> tuple[float, float]:
     """Seconds before the first and after the last sample above ``EDGE_THRESHOLD_DBFS``."""
-    limit = FULL_SCALE * 10 ** (EDGE_THRESHOLD_DBFS / 20)
+    limit, samples = FULL_SCALE * 10 ** (EDGE_THRESHOLD_DBFS / 20), _ints(samples)
     loud = [i for i, s in enumerate(samples) if abs(s) > limit]
     if not loud:
         return len(samples) / rate, len(samples) / rate
@@ -84,4 +61,4 @@ def edge_silence_s(samples: Sequence[int], rate: int = RATE) -> tuple[float, flo
 
 def clipped(samples: Sequence[int]) -> int:
     """How many samples sit at full scale (a sign of clipping)."""
-    return sum(1 for s in samples if s >= CLIP or s <= -CLIP)
+    return sum(1 for s in _ints(samples) if s >= CLIP or s <= -CLIP)

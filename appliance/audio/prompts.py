@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import json
 import logging
-import wave
 from pathlib import Path
 from typing import Any, Iterable
 
-from appliance.audio import level, sentences
+from appliance.audio import codecs, sentences
+from appliance.errors import AudioError
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +75,11 @@ def known_keys(data_dir: Path | None = None, voice_dir: Path | None = None) -> f
 
 def _phone_pcm(path: Path) -> bytes:
     """The samples of an 8 kHz mono 16-bit WAV (what the build and the web page's upload make)."""
-    pcm = level.read(path)
-    if (pcm.rate, pcm.channels, pcm.width) != (level.RATE, 1, 2):
-        raise ValueError(f"{pcm.rate} Hz, {pcm.channels} channel(s), {8 * pcm.width}-bit "
+    info, samples = codecs.read_pcm(path)
+    if (info.rate, info.channels, info.width) != (codecs.RATE, 1, 2):
+        raise AudioError(f"{info.rate} Hz, {info.channels} channel(s), {8 * info.width}-bit "
                          "instead of 8000 Hz mono 16-bit")
-    return pcm.samples.tobytes()
+    return samples
 
 
 class PromptLibrary:
@@ -167,7 +167,7 @@ class PromptLibrary:
             if stamp not in self._pcm:
                 self._pcm[stamp] = _phone_pcm(path)
             return self._pcm[stamp]
-        except (OSError, EOFError, wave.Error, ValueError) as exc:
+        except (OSError, AudioError) as exc:
             if path.stem == UNAVAILABLE:
                 raise
             log.error("prompt file %s cannot be played (%s): playing '%s' instead", path, exc,
@@ -183,4 +183,4 @@ class PromptLibrary:
             entry = self._manifests[path.parent].get(key, {})
             if entry.get("duration_s") is not None:
                 return float(entry["duration_s"])
-        return level.read(path).seconds
+        return codecs.wav_info(path).seconds

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import struct
-import wave
 
 import bottle
 
@@ -18,10 +17,10 @@ from appliance.web.i18n import gettext_now
 LANG = "<lang:re:[a-z]{2}>"
 PROMPT = "<key:re:[a-z0-9_]{1,64}>"
 log = logging.getLogger("appliance.web")
-# what the standard library's wave and the codecs raise on a damaged or absurd header (0 Hz, 0
-# channels, a chunk size of 4 GB): a file from outside, so its mistakes get a 400, never a 500
-DAMAGED = (wave.Error, EOFError, ValueError, RuntimeError, ZeroDivisionError, OverflowError,
-           struct.error, MemoryError)
+# what the codecs raise on a damaged or absurd header (0 Hz, 0 channels, a chunk size of 4 GB;
+# their AudioError is a ValueError), and what arithmetic on such a header may: a file from
+# outside, so its mistakes get a 400, never a 500
+DAMAGED = (ValueError, RuntimeError, ZeroDivisionError, OverflowError, struct.error, MemoryError)
 
 
 # sample rates a recording program writes; outside them the resampler's work grows with the

@@ -11,7 +11,6 @@ import json
 import logging
 import re
 import threading
-import wave
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,6 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import bottle
 
 from appliance import timefmt
+from appliance.audio import codecs
+from appliance.errors import AudioError
 from appliance.store.callsearch import CallFilter
 from appliance.store.settings import atomic_write
 from appliance.web.context import WebContext, done
@@ -96,9 +97,8 @@ def message_file(ctx: WebContext, record: dict | None) -> Path | None:
 
 def _seconds(path: Path) -> float | None:
     try:
-        with wave.open(str(path), "rb") as wav:
-            return wav.getnframes() / float(wav.getframerate() or 1)
-    except (OSError, EOFError, wave.Error):
+        return codecs.wav_info(path).seconds
+    except (OSError, AudioError):
         return None
 
 

@@ -1,4 +1,4 @@
-"""G.711, PCM widths, the resampler, levels and WAV input (appliance/audio/codecs.py)."""
+"""G.711, PCM widths, the resampler, levels and WAV files in and out (appliance/audio/codecs.py)."""
 from __future__ import annotations
 
 import struct
@@ -162,3 +162,54 @@ def test_unsupported_encoding_is_named(tmp_path):
     _riff(tmp_path / "adpcm.wav", 2, 4, bytes(100))
     with pytest.raises(AudioError, match="format tag 2"):
         codecs.read_wav(tmp_path / "adpcm.wav")
+
+
+def test_the_header_reader_gives_format_and_length_without_decoding(tmp_path):
+    _write(tmp_path / "s.wav", 16000, 2, 2, bytes(4 * 8000))
+    info = codecs.wav_info(tmp_path / "s.wav")
+    assert info == codecs.WavInfo(rate=16000, channels=2, width=2, frames=8000)
+    assert info.seconds == 0.5
+    assert codecs.wav_info((tmp_path / "s.wav").read_bytes()) == info       # an upload's bytes
+
+
+def test_the_stored_samples_are_returned_as_they_are_in_whole_frames(tmp_path):
+    data = struct.pack("<6h", 1, -1, 2, -2, 3, -3)
+    _write(tmp_path / "s.wav", 8000, 2, 2, data)
+    assert codecs.read_pcm(tmp_path / "s.wav") == (codecs.WavInfo(8000, 2, 2, 3), data)
+    cut = (tmp_path / "s.wav").read_bytes()[:-3]                # cut in the middle of a frame
+    assert codecs.read_pcm(cut)[1] == data[:8]
+
+
+def test_what_the_header_readers_refuse_is_one_clear_error(tmp_path):
+    (tmp_path / "x.wav").write_text("hello, this is not audio")
+    with pytest.raises(AudioError, match="x.wav is not a PCM WAV file"):
+        codecs.wav_info(tmp_path / "x.wav")
+    _riff(tmp_path / "f.wav", 3, 32, bytes(16))
+    with pytest.raises(AudioError, match="not a PCM WAV file"):
+        codecs.read_pcm(tmp_path / "f.wav")
+    huge_fmt = bytearray(codecs.wav_bytes([0] * 10))
+    struct.pack_into("<I", huge_fmt, 16, 0xFFFFFFF0)
+    with pytest.raises(codecs.WavDamaged, match="damaged WAV header"):
+        codecs.wav_info(bytes(huge_fmt))
+    with pytest.raises(OSError):
+        codecs.wav_info(tmp_path / "missing.wav")
+
+
+def test_written_files_are_what_the_standard_library_writes(tmp_path):
+    pcm = tones.dtmf_sequence("1")
+    codecs.write_wav(tmp_path / "a.wav", pcm, 16000)
+    _write(tmp_path / "b.wav", 16000, 2, 1, pcm.astype("<i2").tobytes())
+    assert (tmp_path / "a.wav").read_bytes() == (tmp_path / "b.wav").read_bytes()
+    assert codecs.wav_bytes([]) == codecs.wav_bytes(np.zeros(0, dtype=np.int16))
+    assert codecs.wav_info(codecs.wav_bytes([])).frames == 0
+
+
+def test_the_streaming_writer_brings_the_header_up_to_date_once_a_second(tmp_path):
+    out = codecs.WavWriter(tmp_path / "live.wav", channels=2, refresh_s=1.0)
+    for _ in range(75):
+        out.write(bytes(640))                               # 20 ms of stereo
+    with wave.open(str(tmp_path / "live.wav")) as w:        # as after a power cut
+        assert (w.getnchannels(), w.getframerate(), w.getnframes()) == (2, 8000, 8000)
+    out.close()
+    out.close()
+    assert codecs.wav_info(tmp_path / "live.wav").frames == 12000

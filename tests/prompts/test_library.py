@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from appliance.audio import level
+from appliance.audio import codecs
 from appliance.audio.prompts import PromptLibrary, default_voice_dir, known_keys, owner_keys
 
 VOICES = default_voice_dir()
@@ -99,7 +99,7 @@ def test_a_play_becomes_one_stretch_of_phone_pcm():
     library = PromptLibrary()
     items = [("prompt", "queue_wait"), ("wait", 120)]
     pcm = library.pcm(items, "en")
-    parts = [level.read(path).samples.tobytes() for path in library.paths(items, "en")]
+    parts = [codecs.read_pcm(path)[1] for path in library.paths(items, "en")]
     assert pcm == b"".join(parts) and len(pcm) > 2 * 8000
 
 
@@ -109,7 +109,7 @@ def test_a_damaged_upload_plays_unavailable_and_is_logged(tmp_path, caplog):
     library = PromptLibrary(data_dir=tmp_path)
     with caplog.at_level(logging.ERROR, logger="appliance.audio.prompts"):
         pcm = library.pcm([("prompt", "greeting")], "en")
-    assert pcm == level.read(VOICES / "en" / "unavailable.wav").samples.tobytes()
+    assert pcm == codecs.read_pcm(VOICES / "en" / "unavailable.wav")[1]
     assert "cannot be played" in caplog.text
 
 
@@ -119,4 +119,4 @@ def test_an_upload_in_the_wrong_format_is_not_played(tmp_path):
         wav.setparams((1, 2, 16000, 0, "NONE", "not compressed"))
         wav.writeframes(b"\x00\x10" * 1600)
     pcm = PromptLibrary(data_dir=tmp_path).pcm([("prompt", "greeting")], "en")
-    assert pcm == level.read(VOICES / "en" / "unavailable.wav").samples.tobytes()
+    assert pcm == codecs.read_pcm(VOICES / "en" / "unavailable.wav")[1]
