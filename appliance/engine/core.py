@@ -112,9 +112,11 @@ class EngineCore:
         self.today.add(self.schedule.local_date(self.now), name)
 
     def free_line(self) -> str | None:
-        """The first line in settings order with no call on it and in service."""
+        """The first line in settings order with no call on it, in service and registered on its
+        network (a dial-back on a line that lost registration would only fail: it waits)."""
         for line in self.lines:
-            if line not in self.on_line and line not in self.lines_down:
+            if line not in self.on_line and line not in self.lines_down \
+                    and self.line_facts.registered(line):
                 return line
         return None
 

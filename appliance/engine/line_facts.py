@@ -3,7 +3,7 @@ driver last reported it (registration, network, signal, SIM, plan), for the snap
 
 A line that has not been registered on its network for two minutes carries a warning the web
 dashboard and the console show; registration lost during a call is the driver's to act on (it
-ends the call with a failed record).
+ends the call with a failed record). A dial-back waits for a line that is registered.
 """
 from __future__ import annotations
 
@@ -41,6 +41,11 @@ class LineFacts:
             self.unregistered_since.pop(event.line, None)
         else:
             self.unregistered_since.setdefault(event.line, now)
+
+    def registered(self, line: str) -> bool:
+        """False while the line's last report says it is off its network (a call dialled now
+        would fail); True for a registered line and for one that reports no registration."""
+        return line not in self.unregistered_since
 
     def failed(self, line: str, reason: str) -> None:
         """The line is out of service for ``reason``."""

@@ -332,3 +332,15 @@ def test_a_callback_booked_near_closing_is_promised_for_the_next_working_day():
     out = late.press("1", "line2")
     assert late.items(out) == [("prompt", "callback_thanks_next_day")]
     assert inbound(late, "+12")["callback_expected_at"] == "2026-11-24T08:00:00.000Z"
+
+
+def test_a_dial_back_waits_for_a_line_registered_on_its_network():
+    rig = long_wait()
+    request_callback(rig)
+    for line in ("line1", "line2", "line3"):
+        rig.send(ev.LineHealthReported(line, {"registration": "searching"}))
+    out = rig.send(ev.HandsetOnHook(1))            # ann is free, but no line can dial
+    assert rig.of(cmd.Dial, out) == []
+    assert rig.engine.snapshot(rig.now)["callbacks"][0]["number"] == "+12"
+    out = rig.send(ev.LineHealthReported("line3", {"registration": "home"}))
+    assert rig.of(cmd.Dial, out) == [cmd.Dial("line3", "+12")]
