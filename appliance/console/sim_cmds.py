@@ -1,5 +1,6 @@
 """The simulator's fault switches from the console (style lesson 6): drop a call, unplug or plug
-in a line, lift or put down a handset, and on a line that runs the real driver on a simulated
+in a line, play a GSM module's own failures on a plain simulated line (a module reset, a garbled
+reply, registration lost and back: the soak's faults), lift or put down a handset, and on a line that runs the real driver on a simulated
 modem (``"port": "sim"``, live ``sim``) every switch of that modem: on a GSM module restart,
 stall, lost registration ...; on an analog V.253 modem the far end's hang-up signals, stall,
 garble, vanish. Only simulated drivers have them; the switch is thrown on the loop thread, as
@@ -13,7 +14,8 @@ from __future__ import annotations
 from appliance.console.context import Context
 from appliance.console.table import ConsoleError, expect
 
-PLAIN_USAGE = "sim fault LINE drop|unplug|plug_in"
+PLAIN_USAGE = ("sim fault LINE drop|unplug|plug_in|module_reset|garbled_reply|registration_lost|"
+               "registration_back")
 MODULE_SWITCHES = ("restart|stall [N]|noreg|reg|garble [N]|cme CODE|keep_call [N]|bad_key|"
                    "halfdead|deaf|vanish|plugin")
 ANALOG_SWITCHES = ("stall [N]|garble [N]|loop_break|busy_tone|busy_dle|dial_tone|silence|vanish|"
@@ -21,7 +23,9 @@ ANALOG_SWITCHES = ("stall [N]|garble [N]|loop_break|busy_tone|busy_dle|dial_tone
 USAGE = (f"{PLAIN_USAGE} (a line on a simulated module also: {MODULE_SWITCHES}; on a simulated "
          f"analog modem: {ANALOG_SWITCHES}) | sim handset N lift|put_down")
 LINE_SWITCHES = {"drop": "drop_call", "drop_call": "drop_call", "unplug": "unplug",
-                 "plug_in": "plug_in"}
+                 "plug_in": "plug_in", "module_reset": "module_reset",
+                 "garbled_reply": "garbled_reply", "registration_lost": "registration_lost",
+                 "registration_back": "registration_back"}
 HANDSET_SWITCHES = ("lift", "put_down")
 
 
@@ -41,7 +45,8 @@ def sim_fault(ctx: Context, args: list[str]) -> str:
         return _module_fault(ctx, line, args)
     line_id, switch = expect(args, PLAIN_USAGE, 2)
     if switch not in LINE_SWITCHES:
-        raise ConsoleError(f"a line switch is drop, unplug or plug_in (got '{switch}')")
+        raise ConsoleError(f"a line switch is drop, unplug, plug_in, module_reset, garbled_reply, "
+                           f"registration_lost or registration_back (got '{switch}')")
     ctx.on_loop(getattr(line, LINE_SWITCHES[switch]))
     return f"line {line_id}: {LINE_SWITCHES[switch]} thrown"
 

@@ -174,11 +174,27 @@ def test_sim_line_switches(rig):
     assert rig.run("sim fault line1 drop") == "line line1: drop_call thrown"
 
 
+def test_sim_module_failures_on_a_plain_line(rig):
+    """The soak's GSM faults, thrown by hand, and what the engine makes of them."""
+    facts = rig.appliance.engine.line_facts
+    assert rig.run("sim fault line1 registration_lost") == "line line1: registration_lost thrown"
+    assert facts.registered("line1") is False
+    assert rig.run("sim fault line1 registration_back") == "line line1: registration_back thrown"
+    assert facts.registered("line1") is True
+    assert rig.run("sim fault line1 garbled_reply") == "line line1: garbled_reply thrown"
+    assert rig.run("sim fault line1 module_reset") == "line line1: module_reset thrown"
+    # a restart with no call on the line costs no call: it is back before the next one rings
+    assert rig.run("lines").splitlines()[1].split()[:2] == ["line1", "idle"]
+
+
 def test_sim_line_switch_errors(rig):
     assert rig.run("sim fault line7 drop") == "error: no line 'line7'; lines are: line1, line2"
-    assert rig.run("sim fault line1 garble") == \
-        "error: a line switch is drop, unplug or plug_in (got 'garble')"
-    assert rig.run("sim fault line1") == "error: usage: sim fault LINE drop|unplug|plug_in"
+    assert rig.run("sim fault line1 garble") == (
+        "error: a line switch is drop, unplug, plug_in, module_reset, garbled_reply, "
+        "registration_lost or registration_back (got 'garble')")
+    assert rig.run("sim fault line1") == ("error: usage: sim fault LINE drop|unplug|plug_in|"
+                                          "module_reset|garbled_reply|registration_lost|"
+                                          "registration_back")
     assert rig.run("sim").startswith("error: usage: sim fault LINE")
 
 
