@@ -122,7 +122,7 @@ def _sim_fast(scenario, seed: int, data_dir: Path) -> int:
 def scenario_span_s(scenario) -> float:
     """Seconds from the scenario's start to its last possible arrival or fault."""
     scripted = [spec.at_s for spec in scenario.callers] + [f.at_s for f in scenario.faults]
-    traffic = scenario.traffic.hours * 3600.0 if scenario.traffic else 0.0
+    traffic = scenario.traffic.windows()[-1][1] if scenario.traffic else 0.0    # the last day's
     return max([traffic, *scripted])
 
 

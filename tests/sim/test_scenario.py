@@ -134,3 +134,11 @@ def test_faults_are_checked_and_kept_in_order_given():
         {"at_s": 9, "do": "walk_away", "handset": 2}, {"at_s": 3, "do": "drop_call", "line": "line1"}]})
     assert [(f.at_s, f.do, f.line, f.handset) for f in scenario.faults] == [
         (9.0, "walk_away", None, 2), (3.0, "drop_call", "line1", None)]
+
+
+def test_a_run_of_many_days_is_given_until_its_last_day_to_settle():
+    from appliance.cli.sim import SETTLE_LIMIT_S, scenario_span_s
+    doc = {"traffic": {"calls_per_hour": 10, "hours": 8, "days": 30}}
+    span = scenario_span_s(parse(doc, 0))
+    assert span == 29 * 86400 + 8 * 3600          # the 30th day's office hours end there
+    assert span + SETTLE_LIMIT_S > 59 * 86400     # and it then has as long as any run to settle
