@@ -9,6 +9,7 @@ import pytest
 from appliance.handsets.caller_display import first_pause_s
 from appliance.store.phonebook import PhoneBook
 from tests.bridge.rig import CALLER, HANDSET, VoiceDesk, wait_until
+from tests.long_mode import long
 
 
 def test_the_first_pause_follows_each_cadence_s_first_ring():
@@ -16,8 +17,9 @@ def test_the_first_pause_follows_each_cadence_s_first_ring():
     assert first_pause_s("uk") == 0.4 + 0.2 + 0.4 + 0.5   # the double ring, then 2 s silence
 
 
-@pytest.mark.parametrize("standard", ["bell202", "v23"])
+@pytest.mark.parametrize("standard", ["bell202", long("v23")])
 def test_a_ringing_phone_shows_who_is_calling_before_it_is_lifted(tmp_path, standard):
+    """(V.23 at real pace in the long mode; tests/audio/test_callerid.py decodes its bursts.)"""
     PhoneBook(tmp_path).add({"number": CALLER, "name": "Ada Lovelace", "company": "Engines Ltd"})
     desk = VoiceDesk(tmp_path, "sim7600", whisper=True, record=False, caller_id=standard)
     try:

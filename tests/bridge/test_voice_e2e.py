@@ -9,6 +9,7 @@ import pytest
 
 from appliance.audio import codecs
 from tests.bridge.rig import HANDSET, KINDS, VoiceDesk, level_at, onset, tone
+from tests.long_mode import long
 
 CALLER_DBFS = -12.0
 
@@ -66,7 +67,10 @@ def test_voice_flows_both_ways_to_the_right_phone_only(talking):
     assert level_at(back[len(back) // 4: len(back) // 2], 700) > CALLER_DBFS - 1.5
 
 
+@pytest.mark.parametrize("talking", ["sim7600", "v253", long("sim800"), long("ec25")],
+                         indirect=True)
 def test_the_recording_holds_both_sides(talking):
+    """(A GSM PCM line and the analog line by default; the recorder is the same for all.)"""
     desk = talking
     desk.modem.say(tone(1000, 1.0, CALLER_DBFS).tobytes())
     desk.phone.say(tone(700, 1.0, CALLER_DBFS), at=time.monotonic() + 1.5)

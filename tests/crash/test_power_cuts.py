@@ -28,7 +28,7 @@ call on every line through to an operator.
 
 About one trial in ten is cut while the daemon is still starting (its recovery included)
 instead. ``IVR_LONG=1 ./dev.sh test tests/crash`` runs 100 trials (about 6 minutes on two cores);
-the default suite runs 5 (about 30 s with the torn-file test). ``IVR_CRASH_SEED=N`` picks
+the default suite runs 3 (about 20 s with the torn-file test). ``IVR_CRASH_SEED=N`` picks
 another seed (it is named in every assertion message).
 """
 from __future__ import annotations
@@ -57,9 +57,9 @@ from appliance.store.calllog import CALLLOG_NAME, CallLog
 from appliance.store.settings import SettingsStore
 from hwsim.modems import simulated
 from tests.console.rig import Client as Console
+from tests.long_mode import LONG
 
-LONG = os.environ.get("IVR_LONG") == "1"
-TRIALS = 100 if LONG else 5
+TRIALS = 100 if LONG else 3
 SEED = int(os.environ.get("IVR_CRASH_SEED", "20261203"))
 DRIVERS = ("sim800", "sim7600", "ec25")
 KILL_AFTER_S = (0.5, 4.0)          # after every line is in service

@@ -17,6 +17,7 @@ from appliance.events import (CallAnswered, DialFailed, DigitPressed, LineHungUp
 from appliance.lines.voicemodem import VoiceModemLine
 from hwsim.modems.v253 import VoiceModemModel
 from tests.lines.rigs import Rig, wait_until
+from tests.long_mode import long
 
 KINDS = ["sim800", "sim7600", "ec25", "v253"]
 
@@ -101,10 +102,20 @@ def test_our_hang_up_frees_the_line_without_a_hang_up_event(line):
     assert LineHungUp("gsm1") not in line.events
 
 
-@pytest.mark.parametrize("outcome, event", [("answer", CallAnswered("gsm1")),
-                                            ("busy", DialFailed("gsm1", "busy")),
-                                            ("no_answer", DialFailed("gsm1", "no_answer"))])
+OUTCOMES = [("answer", CallAnswered("gsm1")), ("busy", DialFailed("gsm1", "busy")),
+            ("no_answer", DialFailed("gsm1", "no_answer"))]
+
+
+GSM = ["sim800", "sim7600", "ec25"]
+
+
+@pytest.mark.parametrize("line, outcome, event",
+                         [("v253", *row) for row in OUTCOMES]
+                         + [(kind, *row) if kind == GSM[n % 3] else long(kind, *row)
+                            for n, row in enumerate(OUTCOMES) for kind in GSM],
+                         indirect=["line"])
 def test_dial_back_outcomes(line, outcome, event):
+    """Every outcome on the analog line and on a GSM dialect in turn (each: the long mode)."""
     if line.kind != "v253":
         line.modem.no_answer_after_s = 60.0
         line.line.answer_timeout_s = 2.5

@@ -14,6 +14,7 @@ from appliance.events import (DialFailed, LineFailed, LineHealthReported, LineHu
 from appliance.lines.dialects import DIALECTS
 from hwsim.modems.model import ModemModel
 from tests.lines.rigs import CALLER, Rig, wait_until
+from tests.long_mode import rotated
 
 BACK_WITHIN_S = 10.0
 
@@ -54,11 +55,11 @@ def neighbour_takes_a_call(rig: Rig) -> None:
     rig.wait(lambda: rig.line.state == "idle", what="neighbour idle again")
 
 
-@pytest.mark.parametrize("dialect", sorted(DIALECTS))
-@pytest.mark.parametrize("fault", sorted(FAULTS))
-@pytest.mark.parametrize("when", ["idle", "in_call"])
+@pytest.mark.parametrize("dialect, fault, when",
+                         rotated(sorted(DIALECTS), sorted(FAULTS), ["idle", "in_call"]))
 def test_a_fault_leaves_the_line_in_service_and_no_call_behind(dialect, fault, when, tmp_path,
                                                                neighbour):
+    """Every fault, idle and in a call, on the dialects in turn (all of them: the long mode)."""
     rig = Rig(tmp_path / "modem", dialect, health_every_s=0.5)
     try:
         rig.ready()
@@ -87,7 +88,7 @@ def test_a_fault_leaves_the_line_in_service_and_no_call_behind(dialect, fault, w
         rig.close()
 
 
-@pytest.mark.parametrize("dialect", sorted(DIALECTS))
+@pytest.mark.parametrize("dialect", rotated(sorted(DIALECTS), turn=0))
 def test_a_malformed_key_report_is_skipped_and_the_reader_lives_on(dialect, tmp_path, caplog):
     rig = Rig(tmp_path / "modem", dialect).in_call()
     try:
@@ -100,7 +101,7 @@ def test_a_malformed_key_report_is_skipped_and_the_reader_lives_on(dialect, tmp_
         rig.close()
 
 
-@pytest.mark.parametrize("dialect", sorted(DIALECTS))
+@pytest.mark.parametrize("dialect", rotated(sorted(DIALECTS), turn=1))
 def test_a_hang_up_the_module_ignores_is_repeated_until_the_call_is_gone(dialect, tmp_path):
     rig = Rig(tmp_path / "modem", dialect).in_call()
     try:
@@ -113,7 +114,7 @@ def test_a_hang_up_the_module_ignores_is_repeated_until_the_call_is_gone(dialect
         rig.close()
 
 
-@pytest.mark.parametrize("dialect", sorted(DIALECTS))
+@pytest.mark.parametrize("dialect", rotated(sorted(DIALECTS), turn=2))
 def test_a_hang_up_refused_every_time_restarts_the_module(dialect, tmp_path):
     rig = Rig(tmp_path / "modem", dialect).in_call()
     try:
@@ -126,7 +127,7 @@ def test_a_hang_up_refused_every_time_restarts_the_module(dialect, tmp_path):
         rig.close()
 
 
-@pytest.mark.parametrize("dialect", sorted(DIALECTS))
+@pytest.mark.parametrize("dialect", rotated(sorted(DIALECTS), turn=3))
 def test_after_a_crash_mid_call_the_next_start_hangs_up_what_the_module_still_carries(
         dialect, tmp_path):
     rig = Rig(tmp_path / "modem", dialect).in_call()
@@ -171,7 +172,7 @@ def test_a_dial_back_to_a_number_that_is_not_digits_is_never_sent(tmp_path):
         rig.close()
 
 
-@pytest.mark.parametrize("dialect", sorted(DIALECTS))
+@pytest.mark.parametrize("dialect", rotated(sorted(DIALECTS), turn=4))
 def test_a_caller_id_that_is_not_a_number_rings_as_withheld(dialect, tmp_path):
     rig = Rig(tmp_path / "modem", dialect).ready()
     try:
@@ -181,7 +182,7 @@ def test_a_caller_id_that_is_not_a_number_rings_as_withheld(dialect, tmp_path):
         rig.close()
 
 
-@pytest.mark.parametrize("dialect", sorted(DIALECTS))
+@pytest.mark.parametrize("dialect", rotated(sorted(DIALECTS), turn=5))
 def test_a_call_ringing_in_while_the_line_starts_is_a_caller_not_a_leftover(dialect, tmp_path):
     modem = ModemModel(DIALECTS[dialect], path=tmp_path / "modem", ring_every_s=0.5).start()
     modem.incoming_call(CALLER)                   # rings before the line has even opened its port

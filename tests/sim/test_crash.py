@@ -1,7 +1,9 @@
 """Power cut at any instant: kill -9 a `sim --fast` run and the call log is whole and unharmed.
 
 The same data folder sees 15 runs, each killed at a random (seeded) instant, each starting on a
-later simulated day so that no run writes another's call ids. After every kill the call log must
+later simulated day so that no run writes another's call ids. Long mode only (``IVR_LONG=1``):
+the default suite kills the real daemon instead (tests/crash/test_power_cuts.py) and kills the
+call log's writer mid-commit (tests/store). After every kill the call log must
 pass SQLite's integrity check, and every record seen after an earlier kill must still be there,
 unchanged. A last run, not killed, shows the log still takes a whole day of calls afterwards.
 """
@@ -14,6 +16,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+
+import pytest
 
 from appliance.store.calllog import CALLLOG_NAME, CallLog
 
@@ -61,6 +65,7 @@ def assert_well_formed(record: dict) -> None:
         assert record["started_at"] <= record["ended_at"]
 
 
+@pytest.mark.long
 def test_kill_9_at_random_instants_never_loses_or_damages_a_record(tmp_path):
     began = time.monotonic()
     assert run_sim(tmp_path, 1).wait(timeout=300) == 0

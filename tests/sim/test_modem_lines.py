@@ -319,6 +319,7 @@ ANALOG = {
 }
 
 
+@pytest.mark.long       # the V.253 driver on this model: tests/lines/test_v253_line.py
 def test_an_analog_line_on_a_simulated_voice_modem(tmp_path):
     started = time.monotonic()
     office = Office(tmp_path, ANALOG)
@@ -367,6 +368,7 @@ def test_a_switch_the_analog_modem_lacks_is_refused_in_a_scenario():
         "busy_tone, busy_dle, dial_tone, silence, vanish, plugin")
 
 
+@pytest.mark.long       # dial-backs on the V.253 model: tests/lines/test_v253_line.py
 def test_a_dial_back_on_an_analog_line_follows_the_network():
     rig = DialRig("v253")
     try:

@@ -17,6 +17,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from appliance.store.calllog import CALLLOG_NAME, CallLog
+from tests.long_mode import rotated
 from tests.web.conftest import record
 from tests.web.test_browser import PASSWORD, LiveAppliance
 
@@ -138,9 +139,9 @@ def test_setup_page(live, stranger, width):
     _check(stranger, live.server.url + "setup", width)
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("width, path", rotated(WIDTHS, PAGES))
 def test_owner_page(live, owner, path, width):
+    """Every page, at the desk's and the phone's width in turn (both: the long mode)."""
     _check(owner, live.server.url + _resolve(path).lstrip("/"), width)
 
 

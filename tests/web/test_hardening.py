@@ -17,6 +17,7 @@ from appliance.web import auth as auth_module
 from appliance.web import csvsafe, guard
 from appliance.web.server import WebServer
 from appliance.audio.uploads import MAX_BYTES as PROMPT_BYTES, make_wav
+from tests.long_mode import long
 from tests.web.client import Client
 from tests.web.conftest import owner_of
 from tests.web.test_security import concrete
@@ -360,8 +361,8 @@ def test_posts_with_missing_or_odd_fields_get_no_500(web):
     assert failures == []
 
 
-@pytest.mark.parametrize("url", ["/prompts/en/greeting", "/prompts/new", "/phonebook/import",
-                                 "/system/restore"])
+@pytest.mark.parametrize("url", ["/prompts/en/greeting", long("/prompts/new"),   # one upload
+                                 "/phonebook/import", "/system/restore"])
 def test_odd_uploads_get_no_500(web, url):
     app = web[0]
     owner, failures = _owner_for_probe(app), []
