@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from appliance import drivers, systemd
+from appliance.audio.realtime import keep_audio_on_time
 from appliance.clock import RealClock
 from appliance.engine import Engine
 from appliance.housekeeping import Housekeeping
@@ -149,6 +150,7 @@ def serve(appliance: Appliance, tick: Callable[[], None] | None = None) -> None:
     Call it from the main thread (signals are delivered there). The handlers raise instead of
     setting an Event: an Event set from a handler can deadlock on the lock its own wait holds.
     """
+    keep_audio_on_time()
     appliance.loop.start()
     restore = _no_restore
     try:

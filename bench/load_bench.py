@@ -19,7 +19,8 @@ Figures:
   target is 0 lost.
 - ``calls``: calls completed with an operator; ``pages``: pages the 20 clients got.
 
-Run: .venv/bin/python bench/load_bench.py [--seconds 60]
+Run: .venv/bin/python bench/load_bench.py [--seconds 60] [--switch-interval-ms 5]
+[--as-python-does] (the last two: without what appliance.audio.realtime does, for comparison)
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from appliance import drivers                                      # noqa: E402
+from appliance.audio import realtime                               # noqa: E402
 from appliance.audio.prompts import PromptLibrary                  # noqa: E402
 from appliance.clock import RealClock                              # noqa: E402
 from appliance.engine import Engine                                # noqa: E402
@@ -197,7 +199,8 @@ def _wait(predicate, stop: threading.Event, timeout: float) -> bool:
     return True
 
 
-def run(seconds: float) -> dict:
+def run(seconds: float, switch_ms: float = realtime.SWITCH_INTERVAL_S * 1000,
+        no_freeze: bool = False) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="load-bench-"))
     modems, loop, board, lines, bank, calllog = build(folder)
     web = launch.start(loop, folder, "127.0.0.1", 0)
@@ -206,6 +209,8 @@ def run(seconds: float) -> dict:
     owner.post("/setup", {"code": web.auth.setup_code(), "password": "bench password",
                           "repeat": "bench password"})
     cookie = "; ".join(f"{k}={v}" for k, v in owner.jar.items())
+    if not no_freeze:
+        realtime.keep_audio_on_time(switch_ms / 1000)    # built and serving: as daemon.serve
     stop, done = threading.Event(), []
     threads = [threading.Thread(target=operators, args=(board, loop, stop), daemon=True)]
     threads += [threading.Thread(target=caller, args=(n, m, lines[n], board, stop, done),
@@ -233,6 +238,7 @@ def run(seconds: float) -> dict:
             modem.stop()
         calllog.close()
     return {"seconds": seconds, "lines": LINES, "browsers": BROWSERS,
+            "switch_interval_ms": None if no_freeze else switch_ms, "gc_frozen": not no_freeze,
             "call_handling": {**quantiles(latencies), "target_p99_ms": 20},
             "voice": {"frames_lost_while_talking": sum(call["lost"] for call in done),
                       "calls_with_a_loss": sum(1 for call in done if call["lost"]),
@@ -246,8 +252,15 @@ def run(seconds: float) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--switch-interval-ms", type=float,
+                        default=realtime.SWITCH_INTERVAL_S * 1000,
+                        help="the interpreter's switch interval (the appliance's by default; "
+                             "5 is CPython's own)")
+    parser.add_argument("--as-python-does", action="store_true",
+                        help="without appliance.audio.realtime: no gc.freeze, CPython's switch "
+                             "interval (the figures before it)")
     args = parser.parse_args(argv)
-    print(json.dumps(run(args.seconds), indent=2))
+    print(json.dumps(run(args.seconds, args.switch_interval_ms, args.as_python_does), indent=2))
     return 0
 
 

@@ -27,6 +27,7 @@ import time
 from typing import Callable
 
 from appliance.audio.elastic import ElasticBuffer
+from appliance.audio.realtime import audio_thread
 
 FRAME = 160                     # the modem side: 20 ms at 8 kHz
 BLOCK = 80                      # the card side: 10 ms, so the card adds little delay
@@ -105,6 +106,7 @@ class CardBridge:
             return False
 
     def _run(self, previous: threading.Thread | None) -> None:
+        audio_thread()
         if previous is not None:
             previous.join()                    # it is still closing the same card
         try:

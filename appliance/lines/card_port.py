@@ -24,6 +24,7 @@ import threading
 from typing import Callable
 
 from appliance.audio.elastic import ElasticBuffer
+from appliance.audio.realtime import audio_thread
 
 FRAME = 160
 RETRY_S = 5.0
@@ -65,6 +66,7 @@ class CardPort:
         self._thread = None
 
     def _run(self, audio, stop: threading.Event) -> None:
+        audio_thread()
         while not stop.is_set():
             try:
                 card = self.opener()

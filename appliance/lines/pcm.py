@@ -22,6 +22,8 @@ import logging
 import threading
 from typing import Callable
 
+from appliance.audio.realtime import audio_thread
+
 FRAME_BYTES = 320
 
 log = logging.getLogger("appliance.lines.pcm")
@@ -73,6 +75,7 @@ class PcmLink:
 
     def _read_forever(self, port, generation: int, exchange: Callable[[bytes], bytes]) -> None:
         """The reader thread: any error ends it with a report, never quietly."""
+        audio_thread()
         buffer = b""
         try:
             while generation == self._generation:

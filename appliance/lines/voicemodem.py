@@ -48,6 +48,7 @@ from appliance import commands as c
 from appliance.audio.line_audio import LineAudio
 from appliance.audio.outbox import FrameOutbox
 from appliance.audio.progress import ProgressDetector
+from appliance.audio.realtime import audio_thread
 from appliance.audio.vad import VoiceActivity
 from appliance.errors import AtTimeout, CommandRejected, DriverError, ModemError
 from appliance.events import (CallAnswered, DialFailed, LineFailed, LineHealthReported,
@@ -320,6 +321,7 @@ class VoiceModemLine(Line):
         """Sessions until closed: open, initialise, serve; any failure is reported, then the
         line reopens the port after a back-off (from the start again after a session that
         reached service). Nothing escapes this loop."""
+        audio_thread()                      # the caller's voice comes and goes on this thread
         attempt = 0
         while not self._closing.is_set():
             self._served = False
