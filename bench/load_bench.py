@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import sys
 import tempfile
 import threading
@@ -190,6 +191,10 @@ def _voice(line) -> dict:
                for kind in ("underruns", "overflows")}}
 
 
+def _refused(*args) -> None:
+    raise PermissionError(1, "refused by --as-python-does")
+
+
 def _wait(predicate, stop: threading.Event, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -201,6 +206,8 @@ def _wait(predicate, stop: threading.Event, timeout: float) -> bool:
 
 def run(seconds: float, switch_ms: float = realtime.SWITCH_INTERVAL_S * 1000,
         no_freeze: bool = False) -> dict:
+    if no_freeze:                   # as a daemon started without LimitRTPRIO: no real-time
+        os.sched_setscheduler = _refused                   # priority for the audio threads
     folder = Path(tempfile.mkdtemp(prefix="load-bench-"))
     modems, loop, board, lines, bank, calllog = build(folder)
     web = launch.start(loop, folder, "127.0.0.1", 0)
@@ -239,6 +246,7 @@ def run(seconds: float, switch_ms: float = realtime.SWITCH_INTERVAL_S * 1000,
         calllog.close()
     return {"seconds": seconds, "lines": LINES, "browsers": BROWSERS,
             "switch_interval_ms": None if no_freeze else switch_ms, "gc_frozen": not no_freeze,
+            "audio_threads_real_time": realtime.refusal() is None,
             "call_handling": {**quantiles(latencies), "target_p99_ms": 20},
             "voice": {"frames_lost_while_talking": sum(call["lost"] for call in done),
                       "calls_with_a_loss": sum(1 for call in done if call["lost"]),
@@ -258,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
                              "5 is CPython's own)")
     parser.add_argument("--as-python-does", action="store_true",
                         help="without appliance.audio.realtime: no gc.freeze, CPython's switch "
-                             "interval (the figures before it)")
+                             "interval, no real-time priority (the figures before it)")
     args = parser.parse_args(argv)
     print(json.dumps(run(args.seconds, args.switch_interval_ms, args.as_python_does), indent=2))
     return 0

@@ -56,3 +56,8 @@ def audio_thread() -> bool:
             log.info("audio threads run at normal priority (real-time priority refused: %s; "
                      "the systemd unit's LimitRTPRIO=%d allows it)", exc, PRIORITY)
         return False
+
+
+def refusal() -> str | None:
+    """Why the audio threads run at normal priority, once one asked; None if none was refused."""
+    return _refused[0] if _refused else None

@@ -92,15 +92,21 @@ def test_events_equal_the_float64_reference_on_speech_and_music_with_keys(source
     frames that skip the products) around the quiet level's edge. (The long mode: by default
     the specification signals above meet the reference, and the gate test below runs all three
     sources.)"""
-    rng = np.random.default_rng(12)
+    for gain_db, y in _with_keys(source, seed=12, every_s=7):
+        assert _same(dtmf.decode_events(y), _reference_events(y)), f"{source} at {gain_db} dB"
+
+
+def _with_keys(source: str, seed: int, every_s: int):
+    """Two minutes of a corpus source at 0, -20 and -38 dB, with a -30 dBm0 key every
+    ``every_s`` seconds: ``(gain_db, int16 samples)``."""
+    rng = np.random.default_rng(seed)
     x = getattr(corpus, source)(limit_s=120.0).astype(np.float64)
     keys = np.zeros_like(x)
-    for at in range(4000, len(x) - 4000, 8000 * 7):
+    for at in range(4000, len(x) - 4000, 8000 * every_s):
         burst = tones.dtmf_burst(str(rng.choice(list(tones.KEYS))), 0.06, -30.0, rng=rng)
         keys[at:at + len(burst)] += burst
     for gain_db in (0.0, -20.0, -38.0):
-        y = tones.to_int16(x * 10 ** (gain_db / 20) + keys)
-        assert _same(dtmf.decode_events(y), _reference_events(y)), f"{source} at {gain_db} dB"
+        yield gain_db, tones.to_int16(x * 10 ** (gain_db / 20) + keys)
 
 
 def test_the_quiet_level_is_below_the_weakest_key_the_receiver_accepts():
@@ -138,14 +144,7 @@ def test_the_gate_and_quiet_test_drop_no_event_on_speech_and_music_with_keys(sou
     """The gate (tone share, row group and column group per block) and the quiet test skip only
     blocks the full tests reject: the events, levels included, are exactly those of the
     receiver without them, on the corpus at three levels with keys mixed in."""
-    rng = np.random.default_rng(13)
-    x = getattr(corpus, source)(limit_s=120.0).astype(np.float64)
-    keys = np.zeros_like(x)
-    for at in range(4000, len(x) - 4000, 8000 * 5):
-        burst = tones.dtmf_burst(str(rng.choice(list(tones.KEYS))), 0.06, -30.0, rng=rng)
-        keys[at:at + len(burst)] += burst
-    for gain_db in (0.0, -20.0, -38.0):
-        y = tones.to_int16(x * 10 ** (gain_db / 20) + keys)
+    for gain_db, y in _with_keys(source, seed=13, every_s=5):
         assert dtmf.decode_events(y) == _ungated_events(y), f"{source} at {gain_db} dB"
 
 
