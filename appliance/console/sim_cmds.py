@@ -1,10 +1,10 @@
 """The simulator's fault switches from the console (style lesson 6): drop a call, unplug or plug
 in a line, play a GSM module's own failures on a plain simulated line (a module reset, a garbled
-reply, registration lost and back: the soak's faults), lift or put down a handset, and on a line that runs the real driver on a simulated
-modem (``"port": "sim"``, live ``sim``) every switch of that modem: on a GSM module restart,
-stall, lost registration ...; on an analog V.253 modem the far end's hang-up signals, stall,
-garble, vanish. Only simulated drivers have them; the switch is thrown on the loop thread, as
-the simulator itself throws them.
+reply, registration lost and back: the soak's faults), lift or put down a handset, and on a line
+that runs the real driver on a simulated modem (``"port": "sim"``, live ``sim``) every switch
+of that modem: on a GSM module restart, stall, lost registration ...; on an analog V.253 modem
+the far end's hang-up signals, stall, garble, vanish. Only simulated drivers have them; the
+switch is thrown on the loop thread, as the simulator itself throws them.
 
 A module-backed line offers ``SWITCHES`` (name -> argument, what it does; only the switches
 that line has), ``title``, ``switch_value``, ``switch_list``, ``refusal`` and ``fault``
