@@ -1,7 +1,8 @@
 """In-band DTMF receiver: overlapping DFT blocks, a phase-based frequency check, and debounce.
 
 Method (docs/audio.md has the figures). Every 5 ms a 15 ms block is transformed at the eight DTMF
-frequencies with one matrix product per 20 ms frame. A block is a *hit* for a key when
+frequencies, the four blocks of a 20 ms frame in one matrix product. A block is a *hit* for a
+key when
 
 - the strongest row and column tones are each above ``threshold_dbm0``,
 - their frequencies, measured from the phase advance between consecutive blocks, are within
@@ -19,13 +20,20 @@ A key goes down after ``hits_to_begin`` consecutive hits (about 30 ms of tone: 2
 refused, 40 ms accepted) and up after ``misses_to_end`` blocks without it (10 ms holes are
 bridged, 40 ms pauses separate digits). Each block has its mean removed, so DC does not matter.
 
-Cost (docs/benchmarks.md): a quiet frame costs one dot product; any other frame two small
-matrix products, whose sums give per block three upper bounds (the *gate*): of its best
-possible tone share, of its strongest row tone and of its strongest column tone. A block is
-past the gate only if the first reaches the block's energy and the other two the threshold;
-on speech and music that is under 4 % of the frames, and only those reach the per-block tests
-in Python. Both shortcuts skip only blocks that the full tests would reject, so the events are
-the same as without them (tests/audio/test_dtmf_fast_path.py checks both).
+Cost (docs/benchmarks.md). Three shortcuts, each exact: it skips only work whose outcome is
+already known, so the events are the same as without them (tests/audio/test_dtmf_fast_path.py).
+
+- *Idle frames.* While no key is down and no run of hits is open (nearly always), a frame can
+  change nothing unless its last block is a hit: a key needs four hits in a row, and a run
+  carries into the next frame only through its last block. So only that block is transformed
+  and gated; only if it passes are all four.
+- *Quiet blocks.* Below an energy no block can pass the gate (its largest eigenvalue), so a
+  quiet frame costs one dot product.
+- *The gate.* The squares of the DFT and of the samples give, in one more product, three upper
+  bounds per block: of its best possible tone share, of its strongest row tone and of its
+  strongest column tone. A block is past the gate only if the first reaches the block's energy
+  and the other two the threshold; on speech and music that is under 4 % of the frames, and
+  only those reach the per-block tests in Python.
 
     >>> rx = DtmfReceiver(rate=8000)
     >>> for frame in frames:                 # 20 ms of int16 samples each (any size works)
@@ -83,10 +91,10 @@ class _Bank:
     """Per-rate constant matrices, shared by every receiver of that rate and parameters.
 
     Every block is transformed in its own time (sample 0 = the block's first sample), so the
-    four new blocks of a frame share one basis: their DFT is one (25 x n) @ (n x 4) product
-    (the transposed way round is the faster for BLAS), a third of the multiplications of one
-    product over the whole buffer, and twice as fast. The phase advance between blocks is then
-    measured against the tone's own nominal advance.
+    four new blocks of a frame share one basis: their DFT is one (4 x n) @ (n x 25) product
+    (a fifth faster for OpenBLAS than the transposed way round), a third of the multiplications
+    of one product over the whole buffer, and twice as fast. The phase advance between blocks
+    is then measured against the tone's own nominal advance.
     """
 
     def __init__(self, rate: int, params: DtmfParams):
@@ -102,18 +110,23 @@ class _Bank:
         w = 2.0 * np.pi * np.array(FREQS) / rate
         basis = self._basis(w, fraction)
         # float32 halves the matrix product's time; its 24-bit mantissa is ample for 16-bit audio.
-        self.basis = np.ascontiguousarray(basis.T, dtype=np.float32)        # bins x samples
+        self.basis = np.ascontiguousarray(basis, dtype=np.float32)          # samples x bins
         self.first = np.ascontiguousarray(basis[:, :16], dtype=np.float32)  # block 0, on demand
-        # The DFT comes out bin by bin, the four blocks side by side (bin c of block j at
-        # 4 c + j). Squares of [DFT | buffer] -> the gate: per block its tone share, then its
-        # row-group and its column-group power (see _limits), then the energy of the blocks'
-        # samples (which decides whether the next frame is worth the quiet test); and, for the
-        # frames past the gate only, per block the energy share.
+        # The DFT comes out block by block (bin c of block j at 25 j + c). Squares of [DFT |
+        # buffer] -> the gate: per block its tone share, then its row-group and its column-group
+        # power (see _limits), then the energy of the blocks' samples (which decides whether the
+        # next frame is worth the quiet test); and, for the frames past the gate only, per block
+        # the energy share. The idle gate is the same for the last block alone, from the squares
+        # of [its samples | its DFT].
+        self.idle_gate = np.zeros((4, self.n + self.width), dtype=np.float32)
+        self.idle_gate[0, self.n + 16:] = 1.0 + GATE_MARGIN
+        self.idle_gate[0, :self.n] = -fraction * (1.0 - GATE_MARGIN)
+        self.idle_gate[3, :self.n] = 1.0
         self.gate_matrix = np.zeros((3 * self.blocks + 1, self.cols + self.ext), dtype=np.float32)
         self.gate_matrix[3 * self.blocks, self.cols + self.hop:] = 1.0
         self.energy_matrix = np.zeros((self.blocks, self.cols + self.ext), dtype=np.float32)
         for j in range(self.blocks):
-            low = slice(16 * self.blocks + j, self.cols, self.blocks)
+            low = slice(j * self.width + 16, (j + 1) * self.width)
             self.gate_matrix[j, low] = 1.0 + GATE_MARGIN
             self.energy_matrix[j, low] = -1.0
             samples = slice(self.cols + (j + 1) * self.hop, self.cols + (j + 1) * self.hop + self.n)
@@ -121,9 +134,10 @@ class _Bank:
             self.energy_matrix[j, samples] = fraction
         self.advance = [float(v) * self.hop % (2.0 * math.pi) for v in w]
         self._limits(params)
-        self.skip_below = self._skip_level(self.basis.T.astype(np.float64),
+        self.skip_below = self._skip_level(self.basis.astype(np.float64),
                                            fraction * (1.0 - GATE_MARGIN))
-        for shared in (self.basis, self.gate_matrix, self.energy_matrix, self.first):
+        for shared in (self.basis, self.gate_matrix, self.idle_gate, self.energy_matrix,
+                       self.first):
             shared.flags.writeable = False      # one bank serves every receiver of its rate
 
     def _basis(self, w: np.ndarray, fraction: float) -> np.ndarray:
@@ -162,10 +176,12 @@ class _Bank:
         rows = [b if k % 8 < 4 else 0.0 for k, b in enumerate(bound)]
         cols = [b if k % 8 >= 4 else 0.0 for k, b in enumerate(bound)]
         for j in range(self.blocks):
-            tones = slice(j, 16 * self.blocks, self.blocks)
+            tones = slice(j * self.width, j * self.width + 16)
             self.gate_matrix[j, tones] = bound
             self.gate_matrix[self.blocks + j, tones] = rows
             self.gate_matrix[2 * self.blocks + j, tones] = cols
+        for row, weights in enumerate((bound, rows, cols)):
+            self.idle_gate[row, self.n:self.n + 16] = weights
         # For the quiet test: share + row group + column group - 2 threshold, a bound of them all.
         self.weights = np.array([2.0 * b for b in bound] + [1.0 + GATE_MARGIN] * self.per_block)
         self.gate_floor = 2.0 * self.threshold
@@ -212,23 +228,34 @@ class DtmfReceiver:
         self.rate = rate
         self.params = params or DtmfParams()
         self._bank = bank = _bank(rate, self.params)
-        # One buffer [DFT columns | previous block + frame] so that one multiply squares both.
-        self._buf = np.zeros(bank.cols + bank.ext, dtype=np.float32)
+        # One buffer [DFT columns | previous block + frame | the last block's DFT], so that one
+        # multiply squares the DFT and the samples: the first two parts for all four blocks, the
+        # last two for the last block alone.
+        self._buf = np.zeros(bank.cols + bank.ext + bank.width, dtype=np.float32)
         self._squares = np.zeros_like(self._buf)
         self._gate = np.zeros(3 * bank.blocks + 1, dtype=np.float32)
+        self._idle_gate = np.zeros(4, dtype=np.float32)
         self._y = self._buf[:bank.cols]
-        self._ext = self._buf[bank.cols:]
+        self._ext = self._buf[bank.cols:bank.cols + bank.ext]
         self._tail = self._ext[bank.hop:]
         self._new = self._ext[bank.n:]
         self._kept, self._last = self._ext[:bank.n], self._ext[bank.frame:]
+        four, one = slice(0, bank.cols + bank.ext), slice(bank.cols + bank.frame, None)
         # The four new blocks, copied out of the buffer so that the product gets a plain matrix.
         self._windows = sliding_window_view(self._tail, bank.n)[::bank.hop]
         self._block_rows = np.zeros((bank.blocks, bank.n), dtype=np.float32)
-        self._dft = self._y.reshape(bank.width, bank.blocks)[:16].T
-        self._arrays = (self._new, self._tail, bank.skip_below, self._block_rows, self._windows,
-                        bank.basis, self._y.reshape(bank.width, bank.blocks), self._buf,
-                        self._squares, bank.gate_matrix, self._gate, bank.threshold, self._kept,
-                        self._last, 2.0 * bank.skip_below)
+        self._dft = self._y.reshape(bank.blocks, bank.width)[:, :16]
+        self._four_squares = self._squares[four]
+        # Bound methods and memoryviews: each saves a look-up or numpy's overlap check.
+        self._arrays = (self._new, self._last.dot, self._last, bank.skip_below, bank.basis,
+                        self._buf[bank.cols + bank.ext:], np.square, self._buf[one],
+                        self._squares[one], bank.idle_gate.dot, self._idle_gate, bank.threshold,
+                        memoryview(self._kept), memoryview(self._last), 2.0 * bank.skip_below)
+        self._four = (self._tail.dot, self._tail, bank.skip_below, self._block_rows,
+                      self._windows, self._block_rows.dot, bank.basis,
+                      self._y.reshape(bank.blocks, bank.width), np.square, self._buf[four],
+                      self._squares[four], bank.gate_matrix.dot, self._gate, bank.threshold,
+                      2.0 * bank.skip_below)
         self._shape = (bank.frame,)
         self._pending = np.zeros(0, dtype=np.int16)
         self._frames = 0
@@ -264,28 +291,47 @@ class DtmfReceiver:
         return self._state.key
 
     def _frame(self, x: np.ndarray) -> list[KeyEvent]:
-        # The common case costs one dot product (a quiet frame) or two matrix products and a
-        # square (no block past the gate); only frames with a block past the gate reach Python.
-        # Both shortcuts are exact: they skip only frames whose every block would be a miss.
-        # The arrays come as one tuple, for fewer attribute look-ups in a 3 us path.
-        (new, tail, skip, blocks, windows, basis, y, buf, squares, weights, gate, t, kept,
-         last, loud) = self._arrays
+        # While no key is down and no run of hits is open (nearly always), a frame can change
+        # nothing unless its last block is a hit: a key needs four hits in a row, and a run
+        # carries into the next frame only through the last block. So only the last block is
+        # transformed and gated (one dot product for a quiet block); only if it passes are all
+        # four. The arrays come as one tuple, for fewer attribute look-ups in a 3 us path.
+        (new, energy_of, last, skip, basis, y, square, buf, squares, gate_of, gate, t, kept,
+         last_view, loud) = self._arrays
         new[:] = x
         self._frames += 1
-        if self._loud or tail.dot(tail) >= skip:
+        state = self._state
+        if state.run or state.key is not None:
+            events = self._four_blocks()
+        elif self._loud or energy_of(last) >= skip:
+            last.dot(basis, y)              # the methods skip np.dot's dispatch: 0.2 us each
+            square(buf, squares)
+            share, row, col, energy = gate_of(squares, gate).tolist()
+            self._loud = energy > loud
+            events = self._four_blocks() if share > 0.0 and row >= t and col >= t else []
+        else:
+            events = []
+        kept[:] = last_view
+        return events
+
+    def _four_blocks(self) -> list[KeyEvent]:
+        """Transform and gate the frame's four blocks; those past the gate go on to the tests."""
+        # The common case costs one dot product (a quiet frame) or two matrix products and a
+        # square (no block past the gate). Both shortcuts are exact: they skip only frames whose
+        # every block would be a miss.
+        (energy_of, tail, skip, blocks, windows, dft, basis, y, square, buf, squares, gate_of,
+         gate, t, loud) = self._four
+        if self._loud or energy_of(tail) >= skip:
             blocks[...] = windows
-            basis.dot(blocks.T, y)          # the methods skip np.dot's dispatch: 0.2 us each
-            np.square(buf, squares)
-            g = weights.dot(squares, gate).tolist()
+            dft(basis, y)
+            square(buf, squares)
+            g = gate_of(squares, gate).tolist()
             s0, s1, s2, s3, r0, r1, r2, r3, c0, c1, c2, c3, energy = g
             self._loud = energy > loud
             # A block is past the gate when its share, row group and column group all are.
             if (s0 > 0.0 and r0 >= t and c0 >= t or s1 > 0.0 and r1 >= t and c1 >= t
                     or s2 > 0.0 and r2 >= t and c2 >= t or s3 > 0.0 and r3 >= t and c3 >= t):
-                events = self._blocks(g, (self._frames - 1) * self._bank.frame - self._bank.n)
-                kept[:] = last
-                return events
-        kept[:] = last
+                return self._blocks(g, (self._frames - 1) * self._bank.frame - self._bank.n)
         state = self._state
         if state.run or state.key is not None:      # else four misses change nothing
             return state.misses(4)
@@ -295,13 +341,20 @@ class DtmfReceiver:
         """Classify the blocks past the gate; the others are misses."""
         bank, state, t, events = self._bank, self._state, self._bank.threshold, []
         y = self._dft.tolist()          # four lists of 16
-        energies = bank.energy_matrix.dot(self._squares).tolist()
+        energies = None                 # most blocks past the gate fail before they are needed
         for j in range(4):
             if gate[j] <= 0.0 or gate[4 + j] < t or gate[8 + j] < t:
                 events += state.misses(1)
                 continue
-            cur, energy = y[j], energies[j]
-            pair = _screen(bank, cur, energy)
+            cur = y[j]
+            pair = _screen(bank, cur)
+            if pair is not None:
+                if energies is None:
+                    energies = bank.energy_matrix.dot(self._four_squares).tolist()
+                energy = energies[j]
+                r, c, top_r, top_c = pair
+                if top_r * bank.most[r] + top_c * bank.most[c] < energy:
+                    pair = None
             if pair is None:
                 events += state.misses(1)
                 continue
@@ -314,14 +367,13 @@ class DtmfReceiver:
         return events
 
 
-def _screen(bank: _Bank, cur: list[float], energy: float) -> tuple[int, int, float, float] | None:
+def _screen(bank: _Bank, cur: list[float]) -> tuple[int, int, float, float] | None:
     """The strongest row and column tone and their powers, if the block passes the tests on
-    raw powers (level, relative peak, the energy share with the largest loss correction any
-    tone within tolerance gets); None otherwise. ``energy`` is the block's energy already
-    scaled to the power the two tones must reach.
+    raw powers (level, relative peak); None otherwise. The caller then tests the energy share
+    with the largest loss correction any tone within tolerance gets.
 
     These are conditions a hit must meet, checked before the phase measurement only because
-    they are cheaper and stop most speech and music blocks."""
+    they are cheaper and stop most speech and music blocks (the relative peak two in three)."""
     # Spelt out: three times faster than a comprehension, and this runs for every block.
     a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7 = cur
     rows = [a0 * a0 + b0 * b0, a1 * a1 + b1 * b1, a2 * a2 + b2 * b2, a3 * a3 + b3 * b3]
@@ -333,10 +385,7 @@ def _screen(bank: _Bank, cur: list[float], energy: float) -> tuple[int, int, flo
     del rows[r], cols[c]
     if max(rows) * bank.peak > top_r or max(cols) * bank.peak > top_c:
         return None
-    c += 4
-    if top_r * bank.most[r] + top_c * bank.most[c] < energy:
-        return None
-    return r, c, top_r, top_c
+    return r, c + 4, top_r, top_c
 
 
 def _classify(bank: _Bank, prev: list[float], cur: list[float],

@@ -121,16 +121,16 @@ class _Ungated(dtmf.DtmfReceiver):
     """The receiver with no shortcut before the per-block tests: no quiet test, no gate."""
 
     def _frame(self, x):
-        (new, _, _, blocks, windows, basis, y, buf, squares, _, _, _, kept, last,
-         _) = self._arrays
-        new[:] = x
+        self._arrays[0][:] = x
         self._frames += 1
+        (_, _, _, blocks, windows, dft, basis, y, square, buf, squares, _, _, _,
+         _) = self._four
         blocks[...] = windows
-        basis.dot(blocks.T, y)
-        np.square(buf, squares)
+        dft(basis, y)
+        square(buf, squares)
         passed = [1.0] * 4 + [math.inf] * 8 + [0.0]     # every block past the gate
         events = self._blocks(passed, (self._frames - 1) * self._bank.frame - self._bank.n)
-        kept[:] = last
+        self._kept[:] = self._last
         return events
 
 
@@ -152,3 +152,24 @@ def test_the_gate_and_quiet_test_drop_no_event_on_speech_and_music_with_keys(sou
 def test_the_gate_and_quiet_test_drop_no_event_on_the_specification_signals(case):
     for cond in dcases.build(case):
         assert dtmf.decode_events(cond.samples) == _ungated_events(cond.samples), cond.label
+
+
+def test_the_idle_shortcut_drops_no_event_on_bursts_at_every_length_and_offset():
+    """An idle frame is transformed whole only if its last block passes the gate. Bursts of 15
+    to 55 ms (around the 23 ms refused and 40 ms accepted), starting at every offset within a
+    frame, some close behind the one before and some over speech, near the threshold and
+    loud: the events must be those of the receiver without shortcuts."""
+    rng = np.random.default_rng(14)
+    speech = corpus.speech(limit_s=30.0).astype(np.float64) * 10 ** (-25 / 20)
+    x = np.zeros(len(speech))
+    at = 800
+    while at < len(x) - 1000:
+        ms = int(rng.integers(15, 56))
+        level = float(rng.choice([-36.0, -30.0, -12.0]))
+        burst = tones.dtmf_burst(str(rng.choice(list(tones.KEYS))), ms / 1000, level, rng=rng)
+        x[at:at + len(burst)] += burst
+        at += len(burst) + int(rng.integers(8, 400)) + int(rng.integers(0, 160))
+    for y in (tones.to_int16(x), tones.to_int16(x + speech)):
+        events = dtmf.decode_events(y)
+        assert sum(e.down for e in events) > 50
+        assert events == _ungated_events(y)
